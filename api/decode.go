@@ -1,0 +1,133 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// maxBodyBytes bounds every JSON body.
+const maxBodyBytes = 1 << 20
+
+// bindJSON decodes the body strictly: one JSON object, no unknown fields,
+// at most maxBodyBytes. Every failure is a clear invalid error.
+func bindJSON(c *gin.Context, dst any) error {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	data, err := io.ReadAll(body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return domain.Errorf(domain.EInvalid, "the request body is larger than %d bytes", maxBodyBytes)
+	} else if err != nil {
+		return domain.Errorf(domain.EInvalid, "the request body could not be read")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return domain.Errorf(domain.EInvalid, "a JSON body is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &syntax):
+		return domain.Errorf(domain.EInvalid, "malformed JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typeErr):
+		return domain.Errorf(domain.EInvalid, "field %q must be %s", typeErr.Field, typeErr.Type.String())
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.EInvalid, "malformed JSON: unexpected end")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return domain.Errorf(domain.EInvalid, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return domain.Errorf(domain.EInvalid, "malformed JSON")
+}
+
+// flexID is an ID given as a JSON number or a string of digits.
+type flexID int64
+
+func (id *flexID) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "null" || s == "" {
+		*id = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return domain.Errorf(domain.EInvalid, "%s is not a valid ID", string(b))
+	}
+	*id = flexID(n)
+	return nil
+}
+
+func ids(in []flexID) []int64 {
+	out := make([]int64, len(in))
+	for i, id := range in {
+		out[i] = int64(id)
+	}
+	return out
+}
+
+// optionalDate parses a date field that may be empty.
+func optionalDate(field, s string) (domain.Date, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	d, err := domain.ParseDate(s)
+	if err != nil {
+		return "", domain.Errorf(domain.EInvalid, "%s: %s", field, domain.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(c *gin.Context, name string) (int64, error) {
+	n, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name)
+	}
+	return n, nil
+}
+
+// queryID reads an optional positive integer query parameter.
+func queryID(c *gin.Context, name string) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name)
+	}
+	return n, nil
+}
+
+func queryInt(c *gin.Context, name string, def, max int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		return 0, domain.Errorf(domain.EInvalid, "%s must be an integer between 0 and %d", name, max)
+	}
+	return n, nil
+}

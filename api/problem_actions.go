@@ -1,0 +1,160 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// Every action is an Update to the problem's workflow. Its request ID comes
+// from the Idempotency-Key header, scoped to the user and the action, so a
+// retried click is applied once; without the header each call is new.
+
+type planRequest struct {
+	LeadUnitID flexID           `json:"lead_unit_id"`
+	Measures   []measureRequest `json:"measures"`
+}
+
+type measureRequest struct {
+	Title             string   `json:"title"`
+	Kind              string   `json:"kind"`
+	LeadUnitID        flexID   `json:"lead_unit_id"`
+	CoUnitIDs         []flexID `json:"co_unit_ids"`
+	ResponsibleLeader string   `json:"responsible_leader"`
+	Deadline          string   `json:"deadline"`
+}
+
+type progressRequest struct {
+	Text    string `json:"text"`
+	Percent *int   `json:"percent"`
+}
+
+type summaryRequest struct {
+	Summary string `json:"summary"`
+}
+
+type commentRequest struct {
+	Comment string `json:"comment"`
+}
+
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) submitPlan(c *gin.Context) {
+	var req planRequest
+	s.act(c, domain.ActionSubmitPlan, false, &req, func(cmd *domain.Command) error {
+		plan := domain.PlanInput{LeadUnitID: int64(req.LeadUnitID)}
+		for i, m := range req.Measures {
+			deadline, err := optionalDate(fmt.Sprintf("measure %d: deadline", i+1), m.Deadline)
+			if err != nil {
+				return err
+			}
+			plan.Measures = append(plan.Measures, domain.MeasureInput{
+				Title: m.Title, Kind: domain.MeasureKind(m.Kind), LeadUnitID: int64(m.LeadUnitID),
+				CoUnitIDs: ids(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: deadline,
+			})
+		}
+		cmd.Plan = &plan
+		return nil
+	})
+}
+
+func (s *Server) approvePlan(c *gin.Context) {
+	var req commentRequest
+	s.act(c, domain.ActionApprovePlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
+}
+
+func (s *Server) rejectPlan(c *gin.Context) {
+	var req reasonRequest
+	s.act(c, domain.ActionRejectPlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
+}
+
+func (s *Server) acknowledge(c *gin.Context) {
+	s.act(c, domain.ActionAcknowledge, true, nil, nil)
+}
+
+func (s *Server) reportProgress(c *gin.Context) {
+	var req progressRequest
+	s.act(c, domain.ActionReportProgress, true, &req, func(cmd *domain.Command) error {
+		cmd.Progress = &domain.ProgressInput{Text: req.Text, Percent: req.Percent}
+		return nil
+	})
+}
+
+func (s *Server) completeMeasure(c *gin.Context) {
+	var req summaryRequest
+	s.act(c, domain.ActionCompleteMeasure, true, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
+}
+
+func (s *Server) requestClosure(c *gin.Context) {
+	var req summaryRequest
+	s.act(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
+}
+
+func (s *Server) approveClosure(c *gin.Context) {
+	var req commentRequest
+	s.act(c, domain.ActionApproveClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
+}
+
+func (s *Server) rejectClosure(c *gin.Context) {
+	var req reasonRequest
+	s.act(c, domain.ActionRejectClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
+}
+
+// act is the shared shape of every action handler: read the IDs, bind the
+// body into req (an empty body is allowed where req is optional), fill the
+// command, send it, render the problem.
+func (s *Server) act(c *gin.Context, action domain.Action, onMeasure bool, req any, fill func(*domain.Command) error) {
+	problemID, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	u := currentUser(c)
+	cmd := domain.Command{Action: action, Actor: u.Actor()}
+	if onMeasure {
+		if cmd.MeasureID, err = pathID(c, "mid"); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	if cmd.RequestID, err = requestID(c, u, action, problemID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if req != nil && (c.Request.ContentLength != 0 || action != domain.ActionApprovePlan && action != domain.ActionApproveClosure && action != domain.ActionRequestClosure) {
+		if err := bindJSON(c, req); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	if fill != nil {
+		if err := fill(&cmd); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	p, err := s.svc.Act(c.Request.Context(), problemID, cmd)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func requestID(c *gin.Context, u domain.User, action domain.Action, problemID int64) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if key == "" {
+		return uuid.NewString(), nil
+	}
+	if len(key) > 128 {
+		return "", domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters")
+	}
+	return fmt.Sprintf("u%d:%s:%s", u.ID, action, key), nil
+}

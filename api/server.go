@@ -1,0 +1,132 @@
+// Package api is Rectify's JSON HTTP API. Handlers are thin: bind, validate,
+// call one service method, render.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/service"
+)
+
+// Server serves the API.
+type Server struct {
+	svc    *service.Service
+	logger *slog.Logger
+	router *gin.Engine
+}
+
+// New builds the router.
+func New(svc *service.Service, logger *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{svc: svc, logger: logger, router: gin.New()}
+	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
+		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
+		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
+	}))
+	s.router.NoRoute(func(c *gin.Context) {
+		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint"))
+	})
+	s.router.HandleMethodNotAllowed = true
+	s.router.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: domain.EInvalid, Message: "method not allowed"}})
+	})
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	r := s.router
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", s.login)
+
+	authed := v1.Group("", s.authenticate)
+	authed.POST("/auth/logout", s.logout)
+	authed.GET("/me", s.me)
+
+	authed.GET("/units", s.listUnits)
+	authed.POST("/units", s.createUnit)
+	authed.GET("/users", s.listUsers)
+	authed.POST("/users", s.createUser)
+
+	authed.GET("/campaigns", s.listCampaigns)
+	authed.POST("/campaigns", s.createCampaign)
+	authed.GET("/campaigns/:id", s.getCampaign)
+	authed.POST("/campaigns/:id/problems", s.createProblem)
+
+	authed.GET("/problems", s.listProblems)
+	authed.GET("/problems/:id", s.getProblem)
+	authed.GET("/problems/:id/events", s.listEvents)
+	authed.POST("/problems/:id/plan", s.submitPlan)
+	authed.POST("/problems/:id/plan/approve", s.approvePlan)
+	authed.POST("/problems/:id/plan/reject", s.rejectPlan)
+	authed.POST("/problems/:id/measures/:mid/acknowledge", s.acknowledge)
+	authed.POST("/problems/:id/measures/:mid/progress", s.reportProgress)
+	authed.POST("/problems/:id/measures/:mid/complete", s.completeMeasure)
+	authed.POST("/problems/:id/closure-request", s.requestClosure)
+	authed.POST("/problems/:id/closure/approve", s.approveClosure)
+	authed.POST("/problems/:id/closure/reject", s.rejectClosure)
+}
+
+type userKey struct{}
+
+// authenticate resolves the bearer token to a user, or answers 401.
+func (s *Server) authenticate(c *gin.Context) {
+	header := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok || token == "" {
+		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)"))
+		return
+	}
+	u, err := s.svc.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Set("user", u)
+	c.Set("token", token)
+	c.Next()
+}
+
+// currentUser is the user authenticate found.
+func currentUser(c *gin.Context) domain.User {
+	u, _ := c.Get("user")
+	user, _ := u.(domain.User)
+	return user
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	if err := s.svc.Ready(c.Request.Context()); err != nil {
+		s.logger.WarnContext(c.Request.Context(), "not ready", slog.Any("error", err))
+		c.Header("Retry-After", "5")
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+type listBody[T any] struct {
+	Items []T   `json:"items"`
+	Total int64 `json:"total"`
+}
+
+func list[T any](items []T, total int64) listBody[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listBody[T]{Items: items, Total: total}
+}

@@ -1,0 +1,43 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Campaign is one inspection round's feedback and its rectification.
+type Campaign struct {
+	ID              int64     `json:"id"`
+	Title           string    `json:"title"`
+	InspectedBody   string    `json:"inspected_body"`
+	InspectionTeam  string    `json:"inspection_team"`
+	InspectionStart Date      `json:"inspection_start,omitempty"`
+	InspectionEnd   Date      `json:"inspection_end,omitempty"`
+	FeedbackDate    Date      `json:"feedback_date,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// Validate checks and trims a new campaign.
+func (c *Campaign) Validate() error {
+	c.Title = strings.TrimSpace(c.Title)
+	c.InspectedBody = strings.TrimSpace(c.InspectedBody)
+	c.InspectionTeam = strings.TrimSpace(c.InspectionTeam)
+	switch {
+	case c.Title == "":
+		return Errorf(EInvalid, "title is required")
+	case len([]rune(c.Title)) > MaxTitleLen:
+		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen)
+	case len([]rune(c.InspectedBody)) > MaxNameLen, len([]rune(c.InspectionTeam)) > MaxNameLen:
+		return Errorf(EInvalid, "inspected_body and inspection_team are at most %d characters", MaxNameLen)
+	case !c.InspectionStart.IsZero() && !c.InspectionEnd.IsZero() && c.InspectionEnd < c.InspectionStart:
+		return Errorf(EInvalid, "inspection_end is before inspection_start")
+	}
+	return nil
+}
+
+// CampaignSummary is a campaign with its problem counts per stage.
+type CampaignSummary struct {
+	Campaign
+	ProblemCount int           `json:"problem_count"`
+	StageCounts  map[Stage]int `json:"stage_counts"`
+}

@@ -1,0 +1,50 @@
+package domain
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Action names what happened to a problem. They name event-log rows.
+type Action string
+
+// Actions on a problem.
+const (
+	ActionCreate          Action = "create"
+	ActionSubmitPlan      Action = "submit_plan"
+	ActionApprovePlan     Action = "approve_plan"
+	ActionRejectPlan      Action = "reject_plan"
+	ActionAcknowledge     Action = "acknowledge"
+	ActionReportProgress  Action = "report_progress"
+	ActionCompleteMeasure Action = "complete_measure"
+	ActionRequestClosure  Action = "request_closure"
+	ActionApproveClosure  Action = "approve_closure"
+	ActionRejectClosure   Action = "reject_closure"
+)
+
+// Event is one row of a problem's append-only event log: who, in which
+// role, when, did what, and why.
+type Event struct {
+	ID        int64           `json:"id,omitempty"`
+	ProblemID int64           `json:"problem_id"`
+	Seq       int64           `json:"seq"`
+	RequestID string          `json:"request_id,omitempty"`
+	Action    Action          `json:"action"`
+	ActorID   int64           `json:"actor_id"`
+	ActorName string          `json:"actor_name"`
+	ActorRole Role            `json:"actor_role"`
+	ActorUnit int64           `json:"actor_unit_id,omitempty"`
+	FromStage Stage           `json:"from_stage,omitempty"`
+	ToStage   Stage           `json:"to_stage,omitempty"`
+	MeasureID int64           `json:"measure_id,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Payload   json.RawMessage `json:"payload,omitempty"`
+	At        time.Time       `json:"at"`
+}
+
+// Transition is an accepted change: the problem after it and the event that
+// records it. The store writes both at once.
+type Transition struct {
+	Problem Problem `json:"problem"`
+	Event   Event   `json:"event"`
+}

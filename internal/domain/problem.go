@@ -1,0 +1,179 @@
+package domain
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Stage is where a problem stands in its rectification.
+type Stage string
+
+// Stages of one problem, in order.
+const (
+	StagePlan    Stage = "plan"    // 制定措施
+	StageAssign  Stage = "assign"  // 交办/签收
+	StageExecute Stage = "execute" // 整改落实
+	StageVerify  Stage = "verify"  // 审核销号
+	StageClosed  Stage = "closed"  // 已销号
+)
+
+// Stages lists every stage in order.
+var stages = []Stage{StagePlan, StageAssign, StageExecute, StageVerify, StageClosed}
+
+// AllStages returns every stage in order.
+func AllStages() []Stage { return slices.Clone(stages) }
+
+// Valid reports whether s is a known stage.
+func (s Stage) Valid() bool { return slices.Contains(stages, s) }
+
+// MeasureKind says how a measure is finished.
+type MeasureKind string
+
+// Measure kinds.
+const (
+	KindImmediate MeasureKind = "immediate" // 立行立改
+	KindDeadline  MeasureKind = "deadline"  // 限期整改
+	KindLongTerm  MeasureKind = "long_term" // 长期坚持: never done, reviewed periodically
+)
+
+// Valid reports whether k is a known kind.
+func (k MeasureKind) Valid() bool {
+	return k == KindImmediate || k == KindDeadline || k == KindLongTerm
+}
+
+// Problem is one feedback item and the state of its rectification. The
+// workflow owns it; the store keeps a copy for reading.
+type Problem struct {
+	ID          int64     `json:"id"`
+	CampaignID  int64     `json:"campaign_id"`
+	Number      int       `json:"number"`
+	Section     string    `json:"section,omitempty"`
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	Stage       Stage     `json:"stage"`
+	LeadUnitID  int64     `json:"lead_unit_id,omitempty"`
+	Measures    []Measure `json:"measures"`
+	// Version counts the events applied; the read model only moves forward.
+	Version         int64     `json:"version"`
+	PlanSubmittedBy int64     `json:"plan_submitted_by,omitempty"`
+	NextMeasureID   int64     `json:"next_measure_id,omitempty"`
+	ClosedAt        time.Time `json:"closed_at,omitzero"`
+	UpdatedAt       time.Time `json:"updated_at,omitzero"`
+}
+
+// Measure is a task under a problem (整改措施). IDs are numbered within the
+// problem.
+type Measure struct {
+	ID                int64       `json:"id"`
+	Title             string      `json:"title"`
+	Kind              MeasureKind `json:"kind"`
+	LeadUnitID        int64       `json:"lead_unit_id"`
+	CoUnitIDs         []int64     `json:"co_unit_ids"`
+	ResponsibleLeader string      `json:"responsible_leader,omitempty"`
+	Deadline          Date        `json:"deadline,omitempty"`
+	Acknowledged      bool        `json:"acknowledged"`
+	AcknowledgedAt    time.Time   `json:"acknowledged_at,omitzero"`
+	Completed         bool        `json:"completed"`
+	CompletedAt       time.Time   `json:"completed_at,omitzero"`
+	CompletionSummary string      `json:"completion_summary,omitempty"`
+	ProgressCount     int         `json:"progress_count"`
+	LatestProgress    string      `json:"latest_progress,omitempty"`
+	LatestPercent     *int        `json:"latest_percent,omitempty"`
+	LatestProgressAt  time.Time   `json:"latest_progress_at,omitzero"`
+}
+
+// Clone returns a deep copy, so a transition never changes its input.
+func (p Problem) Clone() Problem {
+	p.Measures = slices.Clone(p.Measures)
+	for i := range p.Measures {
+		p.Measures[i].CoUnitIDs = slices.Clone(p.Measures[i].CoUnitIDs)
+		if pc := p.Measures[i].LatestPercent; pc != nil {
+			v := *pc
+			p.Measures[i].LatestPercent = &v
+		}
+	}
+	return p
+}
+
+// Measure returns the measure with id, or a not_found error.
+func (p *Problem) Measure(id int64) (*Measure, error) {
+	for i := range p.Measures {
+		if p.Measures[i].ID == id {
+			return &p.Measures[i], nil
+		}
+	}
+	return nil, Errorf(ENotFound, "measure %d not found in problem %d", id, p.ID)
+}
+
+// UnitIDs returns every unit that leads or co-leads a measure, or leads the problem.
+func (p *Problem) UnitIDs() []int64 {
+	var ids []int64
+	if p.LeadUnitID != 0 {
+		ids = append(ids, p.LeadUnitID)
+	}
+	for _, m := range p.Measures {
+		ids = append(ids, m.LeadUnitID)
+		ids = append(ids, m.CoUnitIDs...)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// Involves reports whether unit leads or co-leads any of p's work.
+func (p *Problem) Involves(unitID int64) bool {
+	return unitID != 0 && slices.Contains(p.UnitIDs(), unitID)
+}
+
+// NewProblem is the input to create a problem.
+type NewProblem struct {
+	CampaignID  int64
+	Number      int
+	Section     string
+	Title       string
+	Description string
+}
+
+// Validate checks and trims a new problem.
+func (n *NewProblem) Validate() error {
+	n.Title = strings.TrimSpace(n.Title)
+	n.Section = strings.TrimSpace(n.Section)
+	n.Description = strings.TrimSpace(n.Description)
+	switch {
+	case n.Title == "":
+		return Errorf(EInvalid, "title is required")
+	case len([]rune(n.Title)) > MaxTitleLen:
+		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen)
+	case len([]rune(n.Section)) > MaxTitleLen:
+		return Errorf(EInvalid, "section is too long (at most %d characters)", MaxTitleLen)
+	case len([]rune(n.Description)) > MaxTextLen:
+		return Errorf(EInvalid, "description is too long (at most %d characters)", MaxTextLen)
+	case n.Number < 0 || n.Number > 100000:
+		return Errorf(EInvalid, "number must be between 1 and 100000")
+	}
+	return nil
+}
+
+// ProgressEntry is one progress report (进展) on a measure.
+type ProgressEntry struct {
+	ID        int64     `json:"id"`
+	ProblemID int64     `json:"problem_id"`
+	MeasureID int64     `json:"measure_id"`
+	UserID    int64     `json:"user_id"`
+	Username  string    `json:"username"`
+	UnitID    int64     `json:"unit_id,omitempty"`
+	Text      string    `json:"text"`
+	Percent   *int      `json:"percent,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ProblemFilter selects problems for a list.
+type ProblemFilter struct {
+	CampaignID int64
+	Stage      Stage
+	UnitID     int64
+	// VisibleToUnit limits the list to problems a unit takes part in.
+	VisibleToUnit int64
+	Offset        int
+	Limit         int
+}

@@ -1,0 +1,412 @@
+package domain
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The transitions of a problem. Each is a pure function of the current state,
+// the actor, the input and the time: it returns the next state and the event,
+// or an error and changes nothing. The workflow runs the same function in an
+// Update's validator (to refuse synchronously) and in its handler (to apply).
+
+// PlanInput is a submitted plan: the problem's lead unit and its measures.
+type PlanInput struct {
+	LeadUnitID int64          `json:"lead_unit_id"`
+	Measures   []MeasureInput `json:"measures"`
+}
+
+// MeasureInput is one planned measure.
+type MeasureInput struct {
+	Title             string      `json:"title"`
+	Kind              MeasureKind `json:"kind"`
+	LeadUnitID        int64       `json:"lead_unit_id"`
+	CoUnitIDs         []int64     `json:"co_unit_ids"`
+	ResponsibleLeader string      `json:"responsible_leader"`
+	Deadline          Date        `json:"deadline"`
+}
+
+// MaxMeasures bounds a plan.
+const MaxMeasures = 100
+
+// Validate checks a plan's own fields against now; whether units exist is
+// checked by the caller against the store.
+func (in *PlanInput) Validate(now time.Time) error {
+	if in.LeadUnitID <= 0 {
+		return Errorf(EInvalid, "lead_unit_id is required")
+	}
+	if len(in.Measures) == 0 {
+		return Errorf(EInvalid, "a plan needs at least one measure")
+	} else if len(in.Measures) > MaxMeasures {
+		return Errorf(EInvalid, "a plan has at most %d measures", MaxMeasures)
+	}
+	for i := range in.Measures {
+		m := &in.Measures[i]
+		m.Title = strings.TrimSpace(m.Title)
+		m.ResponsibleLeader = strings.TrimSpace(m.ResponsibleLeader)
+		n := i + 1
+		switch {
+		case m.Title == "":
+			return Errorf(EInvalid, "measure %d: title is required", n)
+		case len([]rune(m.Title)) > MaxTextLen:
+			return Errorf(EInvalid, "measure %d: title is too long", n)
+		case !m.Kind.Valid():
+			return Errorf(EInvalid, "measure %d: kind must be immediate, deadline or long_term", n)
+		case m.LeadUnitID <= 0:
+			return Errorf(EInvalid, "measure %d: lead_unit_id is required", n)
+		case len([]rune(m.ResponsibleLeader)) > MaxNameLen:
+			return Errorf(EInvalid, "measure %d: responsible_leader is too long", n)
+		case len(m.CoUnitIDs) > 50:
+			return Errorf(EInvalid, "measure %d: too many co-units", n)
+		}
+		if m.Kind != KindLongTerm {
+			if m.Deadline.IsZero() {
+				return Errorf(EInvalid, "measure %d: deadline is required unless the measure is long_term", n)
+			}
+			if !m.Deadline.DueAt().After(now) {
+				return Errorf(EInvalid, "measure %d: deadline %s has passed", n, m.Deadline)
+			}
+		}
+		if slices.Contains(m.CoUnitIDs, m.LeadUnitID) {
+			return Errorf(EInvalid, "measure %d: the lead unit cannot also be a co-unit", n)
+		}
+		slices.Sort(m.CoUnitIDs)
+		m.CoUnitIDs = slices.Compact(m.CoUnitIDs)
+		if len(m.CoUnitIDs) > 0 && m.CoUnitIDs[0] <= 0 {
+			return Errorf(EInvalid, "measure %d: co_unit_ids must be positive", n)
+		}
+	}
+	return nil
+}
+
+// UnitIDs returns every unit the plan names.
+func (in *PlanInput) UnitIDs() []int64 {
+	ids := []int64{in.LeadUnitID}
+	for _, m := range in.Measures {
+		ids = append(ids, m.LeadUnitID)
+		ids = append(ids, m.CoUnitIDs...)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// ProgressInput is a progress report.
+type ProgressInput struct {
+	Text    string `json:"text"`
+	Percent *int   `json:"percent,omitempty"`
+}
+
+// Validate checks a progress report.
+func (in *ProgressInput) Validate() error {
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case in.Text == "":
+		return Errorf(EInvalid, "text is required")
+	case len([]rune(in.Text)) > MaxTextLen:
+		return Errorf(EInvalid, "text is too long (at most %d characters)", MaxTextLen)
+	case in.Percent != nil && (*in.Percent < 0 || *in.Percent > 100):
+		return Errorf(EInvalid, "percent must be between 0 and 100")
+	}
+	return nil
+}
+
+// RequireText trims s and checks it is present and bounded.
+func RequireText(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Errorf(EInvalid, "%s is required", field)
+	} else if len([]rune(s)) > MaxTextLen {
+		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen)
+	}
+	return s, nil
+}
+
+// OptionalText trims s and checks it is bounded.
+func OptionalText(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len([]rune(s)) > MaxTextLen {
+		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen)
+	}
+	return s, nil
+}
+
+// Command is one human decision on a problem, as sent to its workflow.
+type Command struct {
+	Action    Action         `json:"action"`
+	RequestID string         `json:"request_id"`
+	Actor     Actor          `json:"actor"`
+	MeasureID int64          `json:"measure_id,omitempty"`
+	Plan      *PlanInput     `json:"plan,omitempty"`
+	Progress  *ProgressInput `json:"progress,omitempty"`
+	// Text is the comment, summary or reason, depending on the action.
+	Text string `json:"text,omitempty"`
+}
+
+// Validate checks the command's own input (not the problem's state).
+func (c *Command) Validate(now time.Time) error {
+	var err error
+	switch c.Action {
+	case ActionSubmitPlan:
+		if c.Plan == nil {
+			return Errorf(EInvalid, "plan is required")
+		}
+		return c.Plan.Validate(now)
+	case ActionReportProgress:
+		if c.Progress == nil {
+			return Errorf(EInvalid, "progress is required")
+		}
+		return c.Progress.Validate()
+	case ActionRejectPlan, ActionRejectClosure:
+		c.Text, err = RequireText("reason", c.Text)
+	case ActionCompleteMeasure:
+		c.Text, err = RequireText("summary", c.Text)
+	case ActionApprovePlan, ActionApproveClosure, ActionRequestClosure, ActionAcknowledge:
+		c.Text, err = OptionalText("text", c.Text)
+	default:
+		return Errorf(EInvalid, "unknown action %q", c.Action)
+	}
+	return err
+}
+
+// Apply runs cmd against p at now. It returns the next state and its event,
+// or an error (forbidden, conflict, not_found, invalid) and leaves p as is.
+func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
+	if err := cmd.Validate(now); err != nil {
+		return Transition{}, err
+	}
+	next := p.Clone()
+	ev := Event{
+		ProblemID: p.ID,
+		Seq:       p.Version + 1,
+		RequestID: cmd.RequestID,
+		Action:    cmd.Action,
+		ActorID:   cmd.Actor.UserID,
+		ActorName: cmd.Actor.Username,
+		ActorRole: cmd.Actor.Role,
+		ActorUnit: cmd.Actor.UnitID,
+		FromStage: p.Stage,
+		MeasureID: cmd.MeasureID,
+		At:        now,
+	}
+	var err error
+	switch cmd.Action {
+	case ActionSubmitPlan:
+		err = submitPlan(&next, cmd, now)
+		ev.Payload = mustJSON(cmd.Plan)
+	case ActionApprovePlan:
+		err = decidePlan(&next, cmd, StageAssign)
+		ev.Reason = cmd.Text
+	case ActionRejectPlan:
+		err = decidePlan(&next, cmd, StagePlan)
+		ev.Reason = cmd.Text
+	case ActionAcknowledge:
+		err = acknowledge(&next, cmd, now)
+	case ActionReportProgress:
+		err = reportProgress(&next, cmd, now)
+		ev.Payload = mustJSON(cmd.Progress)
+	case ActionCompleteMeasure:
+		err = completeMeasure(&next, cmd, now)
+		ev.Reason = cmd.Text
+	case ActionRequestClosure:
+		err = requestClosure(&next, cmd)
+		ev.Reason = cmd.Text
+	case ActionApproveClosure:
+		err = decideClosure(&next, cmd, StageClosed, now)
+		ev.Reason = cmd.Text
+	case ActionRejectClosure:
+		err = decideClosure(&next, cmd, StageExecute, now)
+		ev.Reason = cmd.Text
+	}
+	if err != nil {
+		return Transition{}, err
+	}
+	next.Version = ev.Seq
+	next.UpdatedAt = now
+	ev.ToStage = next.Stage
+	return Transition{Problem: next, Event: ev}, nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own plain structs are encoded here
+	}
+	return b
+}
+
+func requireStage(p *Problem, want Stage, action string) error {
+	if p.Stage != want {
+		return Errorf(EConflict, "cannot %s: problem is in stage %q, not %q", action, p.Stage, want)
+	}
+	return nil
+}
+
+func requireRole(a Actor, action string, roles ...Role) error {
+	if !slices.Contains(roles, a.Role) {
+		return Errorf(EForbidden, "role %q may not %s", a.Role, action)
+	}
+	return nil
+}
+
+func submitPlan(p *Problem, cmd Command, now time.Time) error {
+	if err := requireRole(cmd.Actor, "submit a plan", RoleAdmin, RoleLeader); err != nil {
+		return err
+	}
+	if err := requireStage(p, StagePlan, "submit a plan"); err != nil {
+		return err
+	}
+	p.LeadUnitID = cmd.Plan.LeadUnitID
+	p.Measures = p.Measures[:0]
+	for _, in := range cmd.Plan.Measures {
+		p.NextMeasureID++
+		p.Measures = append(p.Measures, Measure{
+			ID:                p.NextMeasureID,
+			Title:             in.Title,
+			Kind:              in.Kind,
+			LeadUnitID:        in.LeadUnitID,
+			CoUnitIDs:         append([]int64{}, in.CoUnitIDs...),
+			ResponsibleLeader: in.ResponsibleLeader,
+			Deadline:          in.Deadline,
+		})
+	}
+	p.PlanSubmittedBy = cmd.Actor.UserID
+	// The plan waits for a leader's decision; the stage stays plan until then.
+	return nil
+}
+
+func decidePlan(p *Problem, cmd Command, to Stage) error {
+	verb := "approve a plan"
+	if to == StagePlan {
+		verb = "reject a plan"
+	}
+	if err := requireRole(cmd.Actor, verb, RoleLeader); err != nil {
+		return err
+	}
+	if err := requireStage(p, StagePlan, verb); err != nil {
+		return err
+	}
+	if p.PlanSubmittedBy == 0 {
+		return Errorf(EConflict, "cannot %s: no plan has been submitted", verb)
+	}
+	if p.PlanSubmittedBy == cmd.Actor.UserID {
+		return Errorf(EForbidden, "the leader who submitted a plan may not decide on it")
+	}
+	if to == StagePlan {
+		p.PlanSubmittedBy = 0 // a new plan must be submitted
+	}
+	p.Stage = to
+	return nil
+}
+
+func unitMeasure(p *Problem, cmd Command, verb string, allowCo bool) (*Measure, error) {
+	m, err := p.Measure(cmd.MeasureID)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.Actor.Role != RoleUnit {
+		return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb)
+	}
+	if cmd.Actor.UnitID == m.LeadUnitID || (allowCo && slices.Contains(m.CoUnitIDs, cmd.Actor.UnitID)) {
+		return m, nil
+	}
+	if allowCo {
+		return nil, Errorf(EForbidden, "only users of the measure's lead unit or co-units may %s", verb)
+	}
+	return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb)
+}
+
+func acknowledge(p *Problem, cmd Command, now time.Time) error {
+	m, err := unitMeasure(p, cmd, "acknowledge it", false)
+	if err != nil {
+		return err
+	}
+	if err := requireStage(p, StageAssign, "acknowledge a measure"); err != nil {
+		return err
+	}
+	if m.Acknowledged {
+		return Errorf(EConflict, "measure %d is already acknowledged", m.ID)
+	}
+	m.Acknowledged, m.AcknowledgedAt = true, now
+	for _, other := range p.Measures {
+		if !other.Acknowledged {
+			return nil
+		}
+	}
+	p.Stage = StageExecute
+	return nil
+}
+
+func reportProgress(p *Problem, cmd Command, now time.Time) error {
+	m, err := unitMeasure(p, cmd, "report progress on it", true)
+	if err != nil {
+		return err
+	}
+	if err := requireStage(p, StageExecute, "report progress"); err != nil {
+		return err
+	}
+	m.ProgressCount++
+	m.LatestProgress = cmd.Progress.Text
+	m.LatestPercent = cmd.Progress.Percent
+	m.LatestProgressAt = now
+	return nil
+}
+
+func completeMeasure(p *Problem, cmd Command, now time.Time) error {
+	m, err := unitMeasure(p, cmd, "complete it", false)
+	if err != nil {
+		return err
+	}
+	if err := requireStage(p, StageExecute, "complete a measure"); err != nil {
+		return err
+	}
+	switch {
+	case m.Kind == KindLongTerm:
+		return Errorf(EConflict, "measure %d is long-term: it is reviewed by progress reports, never completed", m.ID)
+	case m.Completed:
+		return Errorf(EConflict, "measure %d is already completed", m.ID)
+	}
+	m.Completed, m.CompletedAt, m.CompletionSummary = true, now, cmd.Text
+	return nil
+}
+
+func requestClosure(p *Problem, cmd Command) error {
+	if cmd.Actor.Role != RoleUnit || cmd.Actor.UnitID != p.LeadUnitID {
+		return Errorf(EForbidden, "only a user of the problem's lead unit may request closure")
+	}
+	if err := requireStage(p, StageExecute, "request closure"); err != nil {
+		return err
+	}
+	for _, m := range p.Measures {
+		if m.Kind == KindLongTerm && m.ProgressCount == 0 {
+			return Errorf(EConflict, "long-term measure %d needs at least one progress report before closure", m.ID)
+		}
+		if m.Kind != KindLongTerm && !m.Completed {
+			return Errorf(EConflict, "measure %d is not completed", m.ID)
+		}
+	}
+	p.Stage = StageVerify
+	return nil
+}
+
+func decideClosure(p *Problem, cmd Command, to Stage, now time.Time) error {
+	verb := "approve closure"
+	if to == StageExecute {
+		verb = "reject closure"
+	}
+	if err := requireRole(cmd.Actor, verb, RoleSupervisor); err != nil {
+		return err
+	}
+	if cmd.Actor.UnitID != 0 && cmd.Actor.UnitID == p.LeadUnitID {
+		return Errorf(EForbidden, "nobody from the problem's lead unit may decide on its closure")
+	}
+	if err := requireStage(p, StageVerify, verb); err != nil {
+		return err
+	}
+	p.Stage = to
+	if to == StageClosed {
+		p.ClosedAt = now
+	}
+	return nil
+}

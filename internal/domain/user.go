@@ -1,0 +1,115 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// Roles, as in DOMAIN.md.
+const (
+	RoleAdmin      Role = "admin"
+	RoleLeader     Role = "leader"
+	RoleSupervisor Role = "supervisor"
+	RoleDiscipline Role = "discipline"
+	RoleUnit       Role = "unit"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleAdmin, RoleLeader, RoleSupervisor, RoleDiscipline, RoleUnit:
+		return true
+	}
+	return false
+}
+
+// Unit is an organisational unit (单位/处室) that leads or co-leads measures.
+type Unit struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// User is a person who signs in. A unit user belongs to exactly one unit.
+type User struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Role        Role      `json:"role"`
+	UnitID      int64     `json:"unit_id,omitempty"`
+	Disabled    bool      `json:"disabled"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Actor is who performs an action, as carried into workflows.
+type Actor struct {
+	UserID   int64  `json:"user_id"`
+	Username string `json:"username"`
+	Role     Role   `json:"role"`
+	UnitID   int64  `json:"unit_id,omitempty"`
+}
+
+// Actor returns the acting identity of u.
+func (u *User) Actor() Actor {
+	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID}
+}
+
+// NewUser is the input to create a user.
+type NewUser struct {
+	Username    string
+	Password    string
+	DisplayName string
+	Role        Role
+	UnitID      int64
+}
+
+// Limits on free text, so that no field grows without bound.
+const (
+	MaxNameLen  = 200
+	MaxTitleLen = 500
+	MaxTextLen  = 20000
+)
+
+// Validate checks a new user's fields (unit existence is the store's job).
+func (n *NewUser) Validate() error {
+	n.Username = strings.TrimSpace(n.Username)
+	n.DisplayName = strings.TrimSpace(n.DisplayName)
+	switch {
+	case n.Username == "":
+		return Errorf(EInvalid, "username is required")
+	case len(n.Username) > 64 || strings.ContainsAny(n.Username, " \t\r\n/\\"):
+		return Errorf(EInvalid, "username must be at most 64 characters without spaces or slashes")
+	case len(n.Password) < 8 && n.Password != "":
+		return Errorf(EInvalid, "password must be at least 8 characters")
+	case n.Password == "":
+		return Errorf(EInvalid, "password is required")
+	case len(n.Password) > 256:
+		return Errorf(EInvalid, "password is too long")
+	case !n.Role.Valid():
+		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit")
+	case n.Role == RoleUnit && n.UnitID == 0:
+		return Errorf(EInvalid, "a unit user needs unit_id")
+	case n.Role != RoleUnit && n.UnitID != 0:
+		return Errorf(EInvalid, "only unit users belong to a unit")
+	case len([]rune(n.DisplayName)) > MaxNameLen:
+		return Errorf(EInvalid, "display_name is too long")
+	}
+	if n.DisplayName == "" {
+		n.DisplayName = n.Username
+	}
+	return nil
+}
+
+// ValidateUnitName checks a unit name and returns it trimmed.
+func ValidateUnitName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", Errorf(EInvalid, "name is required")
+	} else if len([]rune(name)) > MaxNameLen {
+		return "", Errorf(EInvalid, "name is too long (at most %d characters)", MaxNameLen)
+	}
+	return name, nil
+}

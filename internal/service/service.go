@@ -1,0 +1,281 @@
+// Package service holds the operations the API and the web UI share: one
+// path for every action, whatever the client.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/rectify/rectify/internal/auth"
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/store"
+	"github.com/rectify/rectify/workflows"
+)
+
+// Service wires the store and Temporal together.
+type Service struct {
+	Store    *store.Store
+	Temporal client.Client
+	Logger   *slog.Logger
+	// TokenTTL is how long a login lasts.
+	TokenTTL time.Duration
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// New returns a Service with defaults.
+func New(st *store.Store, tc client.Client, logger *slog.Logger, tokenTTL time.Duration) *Service {
+	if tokenTTL <= 0 {
+		tokenTTL = 12 * time.Hour
+	}
+	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now}
+}
+
+// Login checks a password and opens a session.
+func (s *Service) Login(ctx context.Context, username, password string) (string, domain.User, error) {
+	invalid := domain.Errorf(domain.EUnauthorized, "wrong username or password")
+	if username == "" || password == "" || len(password) > 256 {
+		return "", domain.User{}, invalid
+	}
+	u, hash, err := s.Store.UserCredentials(ctx, username)
+	if domain.IsCode(err, domain.ENotFound) {
+		return "", domain.User{}, invalid
+	} else if err != nil {
+		return "", domain.User{}, err
+	}
+	ok, err := auth.VerifyPassword(hash, password)
+	if err != nil {
+		return "", domain.User{}, err
+	} else if !ok || u.Disabled {
+		return "", domain.User{}, invalid
+	}
+	token, tokenHash, err := auth.NewToken()
+	if err != nil {
+		return "", domain.User{}, err
+	}
+	if err := s.Store.CreateSession(ctx, tokenHash, u.ID, s.Now().Add(s.TokenTTL)); err != nil {
+		return "", domain.User{}, err
+	}
+	return token, u, nil
+}
+
+// Authenticate returns the user of a bearer token.
+func (s *Service) Authenticate(ctx context.Context, token string) (domain.User, error) {
+	if token == "" || len(token) > 200 {
+		return domain.User{}, domain.Errorf(domain.EUnauthorized, "log in first")
+	}
+	return s.Store.UserBySession(ctx, auth.TokenHash(token))
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.Store.RevokeSession(ctx, auth.TokenHash(token))
+}
+
+// CreateUnit adds a unit (admin).
+func (s *Service) CreateUnit(ctx context.Context, u domain.User, name string) (domain.Unit, error) {
+	if err := domain.RequireRole(u, "manage units", domain.RoleAdmin); err != nil {
+		return domain.Unit{}, err
+	}
+	return s.Store.CreateUnit(ctx, name)
+}
+
+// CreateUser adds a user (admin).
+func (s *Service) CreateUser(ctx context.Context, u domain.User, in domain.NewUser) (domain.User, error) {
+	if err := domain.RequireRole(u, "manage users", domain.RoleAdmin); err != nil {
+		return domain.User{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return domain.User{}, err
+	}
+	return s.createUser(ctx, in)
+}
+
+// CreateUserUnchecked adds a user without the password rules, for the demo
+// and the first admin, whose passwords come from configuration.
+func (s *Service) CreateUserUnchecked(ctx context.Context, in domain.NewUser) (domain.User, error) {
+	if in.DisplayName == "" {
+		in.DisplayName = in.Username
+	}
+	return s.createUser(ctx, in)
+}
+
+func (s *Service) createUser(ctx context.Context, in domain.NewUser) (domain.User, error) {
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return domain.User{}, err
+	}
+	return s.Store.CreateUser(ctx, in, hash)
+}
+
+// CreateCampaign adds a campaign (admin or leader).
+func (s *Service) CreateCampaign(ctx context.Context, u domain.User, c domain.Campaign) (domain.Campaign, error) {
+	if err := domain.RequireRole(u, "create campaigns", domain.RoleAdmin, domain.RoleLeader); err != nil {
+		return domain.Campaign{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return domain.Campaign{}, err
+	}
+	return s.Store.CreateCampaign(ctx, c)
+}
+
+// CreateProblem records a problem and starts its workflow (admin or leader).
+func (s *Service) CreateProblem(ctx context.Context, u domain.User, in domain.NewProblem) (domain.Problem, error) {
+	if err := domain.RequireRole(u, "create problems", domain.RoleAdmin, domain.RoleLeader); err != nil {
+		return domain.Problem{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return domain.Problem{}, err
+	}
+	p, err := s.Store.CreateProblem(ctx, in, u.Actor())
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	// If this fails the row stays marked unstarted and start-up starts it.
+	if err := s.startWorkflow(ctx, p); err != nil {
+		return domain.Problem{}, err
+	}
+	return p, nil
+}
+
+// StartPendingWorkflows starts the workflow of every problem whose start was
+// not confirmed (a crash between insert and start). Starting is idempotent.
+func (s *Service) StartPendingWorkflows(ctx context.Context) error {
+	problems, err := s.Store.ProblemsWithoutWorkflow(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		if err := s.startWorkflow(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        workflows.ProblemWorkflowID(p.ID),
+		TaskQueue: workflows.TaskQueue,
+		// A second start of the same problem is a no-op.
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.ProblemWorkflowName, workflows.ProblemInput{Problem: p})
+	if err != nil {
+		return s.temporalError(err, p.ID)
+	}
+	return s.Store.MarkWorkflowStarted(ctx, p.ID)
+}
+
+// Act sends a human decision to the problem's workflow and returns the
+// problem after it. The workflow refuses invalid transitions synchronously.
+func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) (domain.Problem, error) {
+	name, ok := workflows.UpdateName(cmd.Action)
+	if !ok {
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "unknown action %q", cmd.Action)
+	}
+	if cmd.RequestID == "" {
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "a request ID is required")
+	}
+	if err := cmd.Validate(s.Now()); err != nil {
+		return domain.Problem{}, err
+	}
+	if cmd.Plan != nil {
+		if err := s.Store.CheckUnitsExist(ctx, cmd.Plan.UnitIDs()); err != nil {
+			return domain.Problem{}, err
+		}
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.ProblemWorkflowID(problemID),
+		UpdateName:   name,
+		UpdateID:     cmd.RequestID,
+		Args:         []any{cmd},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return domain.Problem{}, s.temporalError(err, problemID)
+	}
+	var res workflows.UpdateResult
+	if err := handle.Get(ctx, &res); err != nil {
+		return domain.Problem{}, s.temporalError(err, problemID)
+	}
+	return res.Problem, nil
+}
+
+// temporalError turns a Temporal failure into a domain error: the
+// workflow's refusals keep their code and message, the rest is logged.
+func (s *Service) temporalError(err error, problemID int64) error {
+	var appErr *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &appErr) && domain.IsKnownCode(appErr.Type()):
+		return &domain.Error{Code: appErr.Type(), Message: appErr.Message()}
+	case errors.As(err, &notFound):
+		return domain.Errorf(domain.ENotFound, "problem %d not found", problemID)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return domain.Errorf(domain.EUnavailable, "the workflow service did not answer in time; retry with the same Idempotency-Key")
+	}
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &unavailable) || errors.As(err, &deadline) {
+		return domain.Errorf(domain.EUnavailable, "the workflow service is unavailable; retry with the same Idempotency-Key")
+	}
+	return fmt.Errorf("problem %d: %w", problemID, err)
+}
+
+// Problem returns a problem the user may see.
+func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.Problem, error) {
+	p, err := s.Store.Problem(ctx, id)
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	if !domain.CanSeeProblem(u, &p) {
+		return domain.Problem{}, domain.Errorf(domain.EForbidden, "your unit takes no part in problem %d", id)
+	}
+	return p, nil
+}
+
+// ListProblems returns the problems the user may see that match f.
+func (s *Service) ListProblems(ctx context.Context, u domain.User, f domain.ProblemFilter) ([]domain.Problem, int64, error) {
+	if f.Stage != "" && !f.Stage.Valid() {
+		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", f.Stage)
+	}
+	if u.Role == domain.RoleUnit {
+		f.VisibleToUnit = u.UnitID
+	}
+	return s.Store.ListProblems(ctx, f)
+}
+
+// Events returns the event log of a problem the user may see.
+func (s *Service) Events(ctx context.Context, u domain.User, id int64) ([]domain.Event, error) {
+	if _, err := s.Problem(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Events(ctx, id)
+}
+
+// Progress returns the progress reports of a problem the user may see.
+func (s *Service) Progress(ctx context.Context, u domain.User, id int64) ([]domain.ProgressEntry, error) {
+	if _, err := s.Problem(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Progress(ctx, id)
+}
+
+// Ready checks that the store and Temporal answer.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Errorf("temporal: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// CreateCampaign adds a campaign (already validated).
+func (s *Store) CreateCampaign(ctx context.Context, c domain.Campaign) (domain.Campaign, error) {
+	row := campaignRow{
+		Title: c.Title, InspectedBody: c.InspectedBody, InspectionTeam: c.InspectionTeam,
+		InspectionStart: string(c.InspectionStart), InspectionEnd: string(c.InspectionEnd),
+		FeedbackDate: string(c.FeedbackDate), CreatedAt: s.Now(),
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return domain.Campaign{}, err
+	}
+	return row.toDomain(), nil
+}
+
+// ListCampaigns returns every campaign, newest first.
+func (s *Store) ListCampaigns(ctx context.Context) ([]domain.Campaign, error) {
+	var rows []campaignRow
+	if err := s.db.WithContext(ctx).Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.Campaign, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// Campaign returns one campaign with its counts per stage.
+func (s *Store) Campaign(ctx context.Context, id int64) (domain.CampaignSummary, error) {
+	var row campaignRow
+	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return domain.CampaignSummary{}, notFound(err, "campaign %d not found", id)
+	}
+	var counts []struct {
+		Stage string
+		N     int
+	}
+	err := s.db.WithContext(ctx).Model(&problemRow{}).Select("stage, count(*) AS n").
+		Where("campaign_id = ?", id).Group("stage").Scan(&counts).Error
+	if err != nil {
+		return domain.CampaignSummary{}, err
+	}
+	sum := domain.CampaignSummary{Campaign: row.toDomain(), StageCounts: map[domain.Stage]int{}}
+	for _, st := range domain.AllStages() {
+		sum.StageCounts[st] = 0
+	}
+	for _, c := range counts {
+		sum.StageCounts[domain.Stage(c.Stage)] = c.N
+		sum.ProblemCount += c.N
+	}
+	return sum, nil
+}
+
+func (r campaignRow) toDomain() domain.Campaign {
+	return domain.Campaign{
+		ID: r.ID, Title: r.Title, InspectedBody: r.InspectedBody, InspectionTeam: r.InspectionTeam,
+		InspectionStart: domain.Date(r.InspectionStart), InspectionEnd: domain.Date(r.InspectionEnd),
+		FeedbackDate: domain.Date(r.FeedbackDate), CreatedAt: r.CreatedAt,
+	}
+}

@@ -1,0 +1,143 @@
+package store
+
+import "time"
+
+// gorm models. Table names are explicit so a rename of a Go type never
+// renames a table.
+
+type unitRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	Name      string `gorm:"size:200;not null;uniqueIndex"`
+	CreatedAt time.Time
+}
+
+func (unitRow) TableName() string { return "units" }
+
+type userRow struct {
+	ID           int64  `gorm:"primaryKey"`
+	Username     string `gorm:"size:64;not null;uniqueIndex"`
+	PasswordHash string `gorm:"size:255;not null"`
+	DisplayName  string `gorm:"size:200;not null"`
+	Role         string `gorm:"size:16;not null"`
+	UnitID       int64  `gorm:"index;not null;default:0"`
+	Disabled     bool   `gorm:"not null;default:false"`
+	CreatedAt    time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+type sessionRow struct {
+	TokenHash string    `gorm:"primaryKey;size:64"`
+	UserID    int64     `gorm:"index;not null"`
+	ExpiresAt time.Time `gorm:"not null"`
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+type campaignRow struct {
+	ID              int64  `gorm:"primaryKey"`
+	Title           string `gorm:"size:500;not null"`
+	InspectedBody   string `gorm:"size:200;not null;default:''"`
+	InspectionTeam  string `gorm:"size:200;not null;default:''"`
+	InspectionStart string `gorm:"size:10;not null;default:''"`
+	InspectionEnd   string `gorm:"size:10;not null;default:''"`
+	FeedbackDate    string `gorm:"size:10;not null;default:''"`
+	CreatedAt       time.Time
+}
+
+func (campaignRow) TableName() string { return "campaigns" }
+
+type problemRow struct {
+	ID              int64  `gorm:"primaryKey"`
+	CampaignID      int64  `gorm:"not null;uniqueIndex:idx_problem_number,priority:1"`
+	Number          int    `gorm:"not null;uniqueIndex:idx_problem_number,priority:2"`
+	Section         string `gorm:"size:500;not null;default:''"`
+	Title           string `gorm:"size:500;not null"`
+	Description     string `gorm:"type:text;not null;default:''"`
+	Stage           string `gorm:"size:16;not null;index"`
+	LeadUnitID      int64  `gorm:"not null;default:0;index"`
+	Version         int64  `gorm:"not null;default:0"`
+	PlanSubmittedBy int64  `gorm:"not null;default:0"`
+	NextMeasureID   int64  `gorm:"not null;default:0"`
+	ClosedAt        *time.Time
+	WorkflowStarted bool `gorm:"not null;default:false"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (problemRow) TableName() string { return "problems" }
+
+type measureRow struct {
+	ProblemID         int64  `gorm:"primaryKey;autoIncrement:false"`
+	MeasureID         int64  `gorm:"primaryKey;autoIncrement:false"`
+	Title             string `gorm:"type:text;not null"`
+	Kind              string `gorm:"size:16;not null"`
+	LeadUnitID        int64  `gorm:"not null;index"`
+	CoUnitIDs         string `gorm:"size:1000;not null;default:''"`
+	ResponsibleLeader string `gorm:"size:200;not null;default:''"`
+	Deadline          string `gorm:"size:10;not null;default:''"`
+	Acknowledged      bool   `gorm:"not null;default:false"`
+	AcknowledgedAt    *time.Time
+	Completed         bool `gorm:"not null;default:false"`
+	CompletedAt       *time.Time
+	CompletionSummary string `gorm:"type:text;not null;default:''"`
+	ProgressCount     int    `gorm:"not null;default:0"`
+	LatestProgress    string `gorm:"type:text;not null;default:''"`
+	LatestPercent     *int
+	LatestProgressAt  *time.Time
+}
+
+func (measureRow) TableName() string { return "measures" }
+
+// measureUnitRow lists which units take part in which problem, so a unit
+// user's list is one indexed join.
+type measureUnitRow struct {
+	ProblemID int64 `gorm:"primaryKey;autoIncrement:false"`
+	UnitID    int64 `gorm:"primaryKey;autoIncrement:false;index"`
+}
+
+func (measureUnitRow) TableName() string { return "problem_units" }
+
+type eventRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	ProblemID int64  `gorm:"not null;uniqueIndex:idx_event_seq,priority:1"`
+	Seq       int64  `gorm:"not null;uniqueIndex:idx_event_seq,priority:2"`
+	RequestID string `gorm:"size:200;not null;default:''"`
+	Action    string `gorm:"size:32;not null"`
+	ActorID   int64  `gorm:"not null"`
+	ActorName string `gorm:"size:64;not null"`
+	ActorRole string `gorm:"size:16;not null"`
+	ActorUnit int64  `gorm:"not null;default:0"`
+	FromStage string `gorm:"size:16;not null;default:''"`
+	ToStage   string `gorm:"size:16;not null;default:''"`
+	MeasureID int64  `gorm:"not null;default:0"`
+	Reason    string `gorm:"type:text;not null;default:''"`
+	Payload   string `gorm:"type:text;not null;default:''"`
+	At        time.Time
+}
+
+func (eventRow) TableName() string { return "events" }
+
+type progressRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	ProblemID int64  `gorm:"not null;uniqueIndex:idx_progress_seq,priority:1"`
+	Seq       int64  `gorm:"not null;uniqueIndex:idx_progress_seq,priority:2"`
+	MeasureID int64  `gorm:"not null"`
+	UserID    int64  `gorm:"not null"`
+	Username  string `gorm:"size:64;not null"`
+	UnitID    int64  `gorm:"not null;default:0"`
+	Text      string `gorm:"type:text;not null"`
+	Percent   *int
+	CreatedAt time.Time
+}
+
+func (progressRow) TableName() string { return "progress_entries" }
+
+type settingRow struct {
+	Name  string `gorm:"primaryKey;size:100"`
+	Value string `gorm:"type:text;not null"`
+}
+
+func (settingRow) TableName() string { return "settings" }

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// CreateProblem adds a problem in stage plan and its first event, in one
+// transaction. A zero Number takes the next number in the campaign; a
+// number already used there is a conflict.
+func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor domain.Actor) (domain.Problem, error) {
+	now := s.Now()
+	row := problemRow{
+		CampaignID: in.CampaignID, Number: in.Number, Section: in.Section, Title: in.Title,
+		Description: in.Description, Stage: string(domain.StagePlan), Version: 1,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&campaignRow{}).Where("id = ?", in.CampaignID).Count(&n).Error; err != nil {
+			return err
+		} else if n == 0 {
+			return domain.Errorf(domain.ENotFound, "campaign %d not found", in.CampaignID)
+		}
+		if row.Number == 0 {
+			var max *int
+			if err := tx.Model(&problemRow{}).Where("campaign_id = ?", in.CampaignID).
+				Select("MAX(number)").Scan(&max).Error; err != nil {
+				return err
+			}
+			row.Number = 1
+			if max != nil {
+				row.Number = *max + 1
+			}
+		} else {
+			if err := tx.Model(&problemRow{}).Where("campaign_id = ? AND number = ?", in.CampaignID, row.Number).
+				Count(&n).Error; err != nil {
+				return err
+			} else if n > 0 {
+				return domain.Errorf(domain.EConflict, "campaign %d already has a problem number %d", in.CampaignID, row.Number)
+			}
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(map[string]any{"number": row.Number, "title": row.Title})
+		return tx.Create(&eventRow{
+			ProblemID: row.ID, Seq: 1, Action: string(domain.ActionCreate),
+			ActorID: actor.UserID, ActorName: actor.Username, ActorRole: string(actor.Role), ActorUnit: actor.UnitID,
+			ToStage: row.Stage, Payload: string(payload), At: now,
+		}).Error
+	})
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	return row.toDomain(nil), nil
+}
+
+// MarkWorkflowStarted records that a problem's workflow runs.
+func (s *Store) MarkWorkflowStarted(ctx context.Context, problemID int64) error {
+	return s.db.WithContext(ctx).Model(&problemRow{}).Where("id = ?", problemID).
+		Update("workflow_started", true).Error
+}
+
+// ProblemsWithoutWorkflow returns problems whose workflow start was not yet
+// confirmed, so start-up can start them (starting is idempotent).
+func (s *Store) ProblemsWithoutWorkflow(ctx context.Context) ([]domain.Problem, error) {
+	var rows []problemRow
+	if err := s.db.WithContext(ctx).Where("workflow_started = ?", false).Order("id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.Problem, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain(nil)
+	}
+	return out, nil
+}
+
+// Problem returns a problem with its measures.
+func (s *Store) Problem(ctx context.Context, id int64) (domain.Problem, error) {
+	var row problemRow
+	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+		return domain.Problem{}, notFound(err, "problem %d not found", id)
+	}
+	var measures []measureRow
+	if err := s.db.WithContext(ctx).Where("problem_id = ?", id).Order("measure_id").Find(&measures).Error; err != nil {
+		return domain.Problem{}, err
+	}
+	return row.toDomain(measures), nil
+}
+
+// ListProblems returns a page of problems and the total that match.
+func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]domain.Problem, int64, error) {
+	q := s.db.WithContext(ctx).Model(&problemRow{})
+	if f.CampaignID != 0 {
+		q = q.Where("campaign_id = ?", f.CampaignID)
+	}
+	if f.Stage != "" {
+		q = q.Where("stage = ?", string(f.Stage))
+	}
+	if f.UnitID != 0 {
+		q = q.Where("id IN (?)", s.db.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
+	}
+	if f.VisibleToUnit != 0 {
+		q = q.Where("id IN (?)", s.db.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	var rows []problemRow
+	if err := q.Order("campaign_id, number").Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var measures []measureRow
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Where("problem_id IN ?", ids).Order("problem_id, measure_id").Find(&measures).Error; err != nil {
+			return nil, 0, err
+		}
+	}
+	byProblem := map[int64][]measureRow{}
+	for _, m := range measures {
+		byProblem[m.ProblemID] = append(byProblem[m.ProblemID], m)
+	}
+	out := make([]domain.Problem, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain(byProblem[r.ID])
+	}
+	return out, total, nil
+}
+
+// Events returns a problem's event log in order.
+func (s *Store) Events(ctx context.Context, problemID int64) ([]domain.Event, error) {
+	var rows []eventRow
+	if err := s.db.WithContext(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.Event, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// Progress returns a problem's progress reports in order.
+func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.ProgressEntry, error) {
+	var rows []progressRow
+	if err := s.db.WithContext(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]domain.ProgressEntry, len(rows))
+	for i, r := range rows {
+		out[i] = domain.ProgressEntry{
+			ID: r.ID, ProblemID: r.ProblemID, MeasureID: r.MeasureID, UserID: r.UserID, Username: r.Username,
+			UnitID: r.UnitID, Text: r.Text, Percent: r.Percent, CreatedAt: r.CreatedAt,
+		}
+	}
+	return out, nil
+}
+
+// RecordTransition writes an accepted transition: the event, the problem and
+// its measures, and a progress entry if it is one. It is idempotent: an event
+// already written (same problem and seq) makes it a no-op, so a retried
+// activity writes once.
+func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) error {
+	ev, p := tr.Event, tr.Problem
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&eventRow{
+			ProblemID: ev.ProblemID, Seq: ev.Seq, RequestID: ev.RequestID, Action: string(ev.Action),
+			ActorID: ev.ActorID, ActorName: ev.ActorName, ActorRole: string(ev.ActorRole), ActorUnit: ev.ActorUnit,
+			FromStage: string(ev.FromStage), ToStage: string(ev.ToStage), MeasureID: ev.MeasureID,
+			Reason: ev.Reason, Payload: string(ev.Payload), At: ev.At,
+		})
+		if res.Error != nil {
+			return res.Error
+		} else if res.RowsAffected == 0 {
+			return nil // already written by an earlier attempt
+		}
+		err := tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
+			"stage": string(p.Stage), "lead_unit_id": p.LeadUnitID, "version": p.Version,
+			"plan_submitted_by": p.PlanSubmittedBy, "next_measure_id": p.NextMeasureID,
+			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
+		}).Error
+		if err != nil {
+			return err
+		}
+		if ev.Action == domain.ActionSubmitPlan {
+			if err := replaceMeasures(tx, p); err != nil {
+				return err
+			}
+		} else if ev.MeasureID != 0 {
+			m, err := p.Measure(ev.MeasureID)
+			if err != nil {
+				return err
+			}
+			if err := tx.Save(toMeasureRow(p.ID, *m)).Error; err != nil {
+				return err
+			}
+		}
+		if ev.Action == domain.ActionReportProgress {
+			var in domain.ProgressInput
+			if err := json.Unmarshal(ev.Payload, &in); err != nil {
+				return err
+			}
+			return tx.Create(&progressRow{
+				ProblemID: p.ID, Seq: ev.Seq, MeasureID: ev.MeasureID, UserID: ev.ActorID,
+				Username: ev.ActorName, UnitID: ev.ActorUnit, Text: in.Text, Percent: in.Percent, CreatedAt: ev.At,
+			}).Error
+		}
+		return nil
+	})
+}
+
+func replaceMeasures(tx *gorm.DB, p domain.Problem) error {
+	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureRow{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureUnitRow{}).Error; err != nil {
+		return err
+	}
+	if len(p.Measures) == 0 {
+		return nil
+	}
+	rows := make([]*measureRow, len(p.Measures))
+	for i, m := range p.Measures {
+		rows[i] = toMeasureRow(p.ID, m)
+	}
+	if err := tx.Create(rows).Error; err != nil {
+		return err
+	}
+	unitIDs := p.UnitIDs()
+	units := make([]measureUnitRow, len(unitIDs))
+	for i, id := range unitIDs {
+		units[i] = measureUnitRow{ProblemID: p.ID, UnitID: id}
+	}
+	return tx.Create(&units).Error
+}
+
+func toMeasureRow(problemID int64, m domain.Measure) *measureRow {
+	return &measureRow{
+		ProblemID: problemID, MeasureID: m.ID, Title: m.Title, Kind: string(m.Kind), LeadUnitID: m.LeadUnitID,
+		CoUnitIDs: joinIDs(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: string(m.Deadline),
+		Acknowledged: m.Acknowledged, AcknowledgedAt: optionalTime(m.AcknowledgedAt),
+		Completed: m.Completed, CompletedAt: optionalTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
+		ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
+		LatestProgressAt: optionalTime(m.LatestProgressAt),
+	}
+}
+
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func (r problemRow) toDomain(measures []measureRow) domain.Problem {
+	p := domain.Problem{
+		ID: r.ID, CampaignID: r.CampaignID, Number: r.Number, Section: r.Section, Title: r.Title,
+		Description: r.Description, Stage: domain.Stage(r.Stage), LeadUnitID: r.LeadUnitID,
+		Version: r.Version, PlanSubmittedBy: r.PlanSubmittedBy, NextMeasureID: r.NextMeasureID,
+		ClosedAt: derefTime(r.ClosedAt), UpdatedAt: r.UpdatedAt, Measures: []domain.Measure{},
+	}
+	for _, m := range measures {
+		p.Measures = append(p.Measures, domain.Measure{
+			ID: m.MeasureID, Title: m.Title, Kind: domain.MeasureKind(m.Kind), LeadUnitID: m.LeadUnitID,
+			CoUnitIDs: splitIDs(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: domain.Date(m.Deadline),
+			Acknowledged: m.Acknowledged, AcknowledgedAt: derefTime(m.AcknowledgedAt),
+			Completed: m.Completed, CompletedAt: derefTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
+			ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
+			LatestProgressAt: derefTime(m.LatestProgressAt),
+		})
+	}
+	return p
+}
+
+func (r eventRow) toDomain() domain.Event {
+	ev := domain.Event{
+		ID: r.ID, ProblemID: r.ProblemID, Seq: r.Seq, RequestID: r.RequestID, Action: domain.Action(r.Action),
+		ActorID: r.ActorID, ActorName: r.ActorName, ActorRole: domain.Role(r.ActorRole), ActorUnit: r.ActorUnit,
+		FromStage: domain.Stage(r.FromStage), ToStage: domain.Stage(r.ToStage), MeasureID: r.MeasureID,
+		Reason: r.Reason, At: r.At,
+	}
+	if r.Payload != "" {
+		ev.Payload = json.RawMessage(r.Payload)
+	}
+	return ev
+}

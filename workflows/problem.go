@@ -1,0 +1,204 @@
+// Package workflows holds the durable problem workflow. It uses only the
+// Temporal workflow API and domain types: no I/O, no wall clock, no goroutines.
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// TaskQueue is the queue problem workflows and their activities run on.
+const TaskQueue = "rectify-problems"
+
+// Names of the workflow, its query and its activity.
+const (
+	ProblemWorkflowName      = "ProblemWorkflow"
+	StateQuery               = "state"
+	RecordTransitionActivity = "RecordTransition"
+)
+
+// Update names, one per human decision.
+const (
+	SubmitPlanUpdate      = "SubmitPlan"
+	ApprovePlanUpdate     = "ApprovePlan"
+	RejectPlanUpdate      = "RejectPlan"
+	AcknowledgeUpdate     = "Acknowledge"
+	ReportProgressUpdate  = "ReportProgress"
+	CompleteMeasureUpdate = "CompleteMeasure"
+	RequestClosureUpdate  = "RequestClosure"
+	ApproveClosureUpdate  = "ApproveClosure"
+	RejectClosureUpdate   = "RejectClosure"
+)
+
+// UpdateActions maps each Update name to the domain action it performs.
+var updateActions = map[string]domain.Action{
+	SubmitPlanUpdate:      domain.ActionSubmitPlan,
+	ApprovePlanUpdate:     domain.ActionApprovePlan,
+	RejectPlanUpdate:      domain.ActionRejectPlan,
+	AcknowledgeUpdate:     domain.ActionAcknowledge,
+	ReportProgressUpdate:  domain.ActionReportProgress,
+	CompleteMeasureUpdate: domain.ActionCompleteMeasure,
+	RequestClosureUpdate:  domain.ActionRequestClosure,
+	ApproveClosureUpdate:  domain.ActionApproveClosure,
+	RejectClosureUpdate:   domain.ActionRejectClosure,
+}
+
+// UpdateName returns the Update that performs action.
+func UpdateName(action domain.Action) (string, bool) {
+	for name, a := range updateActions {
+		if a == action {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// ProblemWorkflowID derives the workflow ID from the problem ID.
+func ProblemWorkflowID(problemID int64) string { return fmt.Sprintf("problem-%d", problemID) }
+
+// DefaultHistoryLimit is the history length after which the workflow
+// continues as new, well below the server's own limits.
+const DefaultHistoryLimit = 10000
+
+// ProblemInput starts (or continues) a problem workflow.
+type ProblemInput struct {
+	Problem domain.Problem `json:"problem"`
+	// Requests maps each applied request ID to the version it produced, so a
+	// retried click is applied once, also across continue-as-new.
+	Requests map[string]int64 `json:"requests,omitempty"`
+	// HistoryLimit overrides DefaultHistoryLimit (tests use a small one).
+	HistoryLimit int `json:"history_limit,omitempty"`
+}
+
+// UpdateResult is what every Update returns: the problem after it.
+type UpdateResult struct {
+	Problem domain.Problem `json:"problem"`
+	// Duplicate is true when the request ID had already been applied.
+	Duplicate bool `json:"duplicate,omitempty"`
+}
+
+type problemWorkflow struct {
+	problem  domain.Problem
+	requests map[string]int64
+	// lock serialises handlers: each waits for the store write of the one
+	// before it, so versions are written in order.
+	lock workflow.Mutex
+}
+
+// ProblemWorkflow runs one problem for its whole life. It never completes at
+// closed: a look-back may reopen the problem years later.
+func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
+	w := &problemWorkflow{problem: in.Problem, requests: in.Requests, lock: workflow.NewMutex(ctx)}
+	if w.requests == nil {
+		w.requests = map[string]int64{}
+	}
+	if err := w.setup(ctx); err != nil {
+		return err
+	}
+	limit := in.HistoryLimit
+	if limit <= 0 {
+		limit = DefaultHistoryLimit
+	}
+	err := workflow.Await(ctx, func() bool {
+		info := workflow.GetInfo(ctx)
+		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit
+	})
+	if err != nil {
+		return err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, ProblemInput{
+		Problem: w.problem, Requests: w.requests, HistoryLimit: in.HistoryLimit,
+	})
+}
+
+func (w *problemWorkflow) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, StateQuery, func() (domain.Problem, error) {
+		return w.problem, nil
+	}); err != nil {
+		return err
+	}
+	for name, action := range updateActions {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, name,
+			func(ctx workflow.Context, cmd domain.Command) (UpdateResult, error) {
+				cmd.Action = action
+				return w.handle(ctx, cmd)
+			},
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, cmd domain.Command) error {
+				cmd.Action = action
+				return w.validate(ctx, cmd)
+			}},
+		)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate refuses an invalid decision before it enters history. A request
+// already applied is accepted so that its retry gets the result.
+func (w *problemWorkflow) validate(ctx workflow.Context, cmd domain.Command) error {
+	if cmd.RequestID == "" {
+		return toApplicationError(domain.Errorf(domain.EInvalid, "request_id is required"))
+	}
+	if _, seen := w.requests[cmd.RequestID]; seen {
+		return nil
+	}
+	_, err := domain.Apply(w.problem, cmd, workflow.Now(ctx))
+	return toApplicationError(err)
+}
+
+func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (UpdateResult, error) {
+	if err := w.lock.Lock(ctx); err != nil {
+		return UpdateResult{}, err
+	}
+	defer w.lock.Unlock()
+	if _, seen := w.requests[cmd.RequestID]; seen {
+		return UpdateResult{Problem: w.problem, Duplicate: true}, nil
+	}
+	// The state may have moved while this handler waited for the lock.
+	tr, err := domain.Apply(w.problem, cmd, workflow.Now(ctx))
+	if err != nil {
+		return UpdateResult{}, toApplicationError(err)
+	}
+	// Write first, then change state: the read model and the event log never
+	// miss a transition the workflow has made. The write is retried until the
+	// store answers; it is idempotent on (problem, seq).
+	lao := workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    200 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+		},
+	}
+	lctx := workflow.WithLocalActivityOptions(ctx, lao)
+	if err := workflow.ExecuteLocalActivity(lctx, RecordTransitionActivity, tr).Get(ctx, nil); err != nil {
+		return UpdateResult{}, err
+	}
+	w.problem = tr.Problem
+	w.requests[cmd.RequestID] = tr.Problem.Version
+	return UpdateResult{Problem: w.problem}, nil
+}
+
+// toApplicationError carries a domain error across the Temporal boundary:
+// the type is the error code, the message is the human text.
+func toApplicationError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return temporal.NewNonRetryableApplicationError(de.Message, de.Code, nil)
+	}
+	return err
+}
