@@ -1,0 +1,258 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/reporttext"
+	"github.com/rectify/rectify/internal/service"
+)
+
+// unit is a demo unit and the username of its one user.
+type unit struct {
+	name, username string
+	// keywords in a problem title that make this unit its lead.
+	keywords []string
+}
+
+// units are plausible lead units of a provincial civil affairs department.
+// The first matching unit leads a problem; 办公室 leads the rest.
+var units = []unit{
+	{"社会救助处", "assistance", []string{"低保", "救助", "民生保障", "困难残疾人", "两项补贴"}},
+	{"养老服务处", "eldercare", []string{"养老"}},
+	{"儿童福利处", "childwelfare", []string{"儿童"}},
+	{"社会组织管理局", "socialorg", []string{"社会组织"}},
+	{"规划财务处", "finance", []string{"资金", "采购", "审计", "发展目标", "高质量发展", "农场"}},
+	{"人事处", "personnel", []string{"配备", "康复医院", "康复中心"}},
+	{"政策法规处", "policy", []string{"法定职能", "政策创制"}},
+	{"机关党委", "partycommittee", []string{"党", "巡察", "纪委", "派驻", "意识形态", "班子", "八项规定", "巡视整改"}},
+	{"办公室", "office", []string{"信息系统", "数据"}},
+}
+
+// Settings that make loading resumable and run once.
+const (
+	settingLoaded   = "demo.loaded"
+	settingCampaign = "demo.campaign_id"
+)
+
+// Load creates, once, the demo campaign from the seed report: units, users
+// (admin, leader, leader2, supervisor, discipline and one per unit, all with
+// password), the 39 problems walked through the same workflow Updates a
+// person would send: completed problems end closed, the others in execute.
+// Every step has a fixed request ID, so a load cut short resumes safely.
+func Load(ctx context.Context, svc *service.Service, password string, logger *slog.Logger) error {
+	if done, err := svc.Store.Setting(ctx, settingLoaded); err != nil {
+		return err
+	} else if done == "yes" {
+		return nil
+	}
+	doc, err := reporttext.Parse(strings.NewReader(SeedReport))
+	if err != nil {
+		return fmt.Errorf("parse seed report: %w", err)
+	}
+	l := &loader{svc: svc, users: map[string]domain.User{}, unitIDs: map[string]int64{}}
+	if err := l.createPeople(ctx, password); err != nil {
+		return err
+	}
+	campaignID, err := l.campaign(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	// Create in order, so IDs follow the report's numbers; then walk four
+	// problems at a time: each problem is its own workflow.
+	problems := make([]domain.Problem, len(doc.Problems))
+	for i, rp := range doc.Problems {
+		if problems[i], err = l.findOrCreate(ctx, campaignID, rp); err != nil {
+			return fmt.Errorf("demo problem %d: %w", rp.Number, err)
+		}
+	}
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	errs := make([]error, len(doc.Problems))
+	for i, rp := range doc.Problems {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = l.walk(ctx, problems[i], rp)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("demo problem %d: %w", doc.Problems[i].Number, err)
+		}
+	}
+	logger.Info("demo campaign loaded", slog.Int64("campaign_id", campaignID),
+		slog.Int("problems", len(doc.Problems)), slog.Duration("took", time.Since(start)))
+	return svc.Store.SetSetting(ctx, settingLoaded, "yes")
+}
+
+type loader struct {
+	svc     *service.Service
+	users   map[string]domain.User
+	unitIDs map[string]int64
+}
+
+func (l *loader) createPeople(ctx context.Context, password string) error {
+	for _, u := range units {
+		unit, err := l.svc.Store.UnitByName(ctx, u.name)
+		if domain.IsCode(err, domain.ENotFound) {
+			unit, err = l.svc.Store.CreateUnit(ctx, u.name)
+		}
+		if err != nil {
+			return err
+		}
+		l.unitIDs[u.username] = unit.ID
+	}
+	people := []domain.NewUser{
+		{Username: "admin", DisplayName: "系统管理员", Role: domain.RoleAdmin},
+		{Username: "leader", DisplayName: "整改工作领导小组", Role: domain.RoleLeader},
+		{Username: "leader2", DisplayName: "领导小组副组长", Role: domain.RoleLeader},
+		{Username: "supervisor", DisplayName: "督办审核员", Role: domain.RoleSupervisor},
+		{Username: "discipline", DisplayName: "驻厅纪检监察组", Role: domain.RoleDiscipline},
+	}
+	for _, u := range units {
+		people = append(people, domain.NewUser{Username: u.username, DisplayName: u.name, Role: domain.RoleUnit, UnitID: l.unitIDs[u.username]})
+	}
+	for _, p := range people {
+		p.Password = password
+		user, _, err := l.svc.Store.UserCredentials(ctx, p.Username)
+		if domain.IsCode(err, domain.ENotFound) {
+			user, err = l.svc.CreateUserUnchecked(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+		l.users[p.Username] = user
+	}
+	return nil
+}
+
+func (l *loader) campaign(ctx context.Context) (int64, error) {
+	if v, err := l.svc.Store.Setting(ctx, settingCampaign); err != nil {
+		return 0, err
+	} else if v != "" {
+		return strconv.ParseInt(v, 10, 64)
+	}
+	c, err := l.svc.CreateCampaign(ctx, l.users["admin"], domain.Campaign{
+		Title:           "省委第四巡视组反馈意见整改",
+		InspectedBody:   "省民政厅党组",
+		InspectionTeam:  "省委第四巡视组",
+		InspectionStart: "2023-11-13",
+		InspectionEnd:   "2023-12-29",
+		FeedbackDate:    "2024-02-26",
+	})
+	if err != nil {
+		return 0, err
+	}
+	return c.ID, l.svc.Store.SetSetting(ctx, settingCampaign, strconv.FormatInt(c.ID, 10))
+}
+
+// leadUnit picks the unit whose keywords the title contains.
+func leadUnit(title string) unit {
+	for _, u := range units {
+		for _, k := range u.keywords {
+			if strings.Contains(title, k) {
+				return u
+			}
+		}
+	}
+	return units[len(units)-1] // 办公室
+}
+
+// longTerm marks measures that build lasting mechanisms (长效机制) as 长期坚持.
+func longTerm(title string) bool {
+	return strings.Contains(title, "长效") || strings.Contains(title, "常态")
+}
+
+// walk takes a problem through the workflow as far as the report says.
+func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Problem) error {
+	var err error
+	lead := leadUnit(rp.Title)
+	leadUser := l.users[lead.username]
+	step := func(name string, actor domain.User, cmd domain.Command) error {
+		cmd.RequestID = fmt.Sprintf("demo:%d:%s", p.ID, name)
+		cmd.Actor = actor.Actor()
+		p, err = l.svc.Act(ctx, p.ID, cmd)
+		return err
+	}
+	if len(rp.Measures) == 0 {
+		rp.Measures = []reporttext.Measure{{Title: rp.Title, Text: rp.Title}}
+	}
+	plan := domain.PlanInput{LeadUnitID: l.unitIDs[lead.username]}
+	for i, m := range rp.Measures {
+		in := domain.MeasureInput{
+			Title: m.Title, Kind: domain.KindDeadline, LeadUnitID: plan.LeadUnitID,
+			ResponsibleLeader: "分管厅领导",
+			Deadline:          domain.DateOf(time.Now()).AddDays(30 + 15*(i%6) + rp.Number),
+		}
+		if longTerm(m.Title) {
+			in.Kind, in.Deadline = domain.KindLongTerm, ""
+		}
+		if i%2 == 1 && lead.username != "office" {
+			in.CoUnitIDs = []int64{l.unitIDs["office"]}
+		}
+		plan.Measures = append(plan.Measures, in)
+	}
+	if err := step("plan", l.users["admin"], domain.Command{Action: domain.ActionSubmitPlan, Plan: &plan}); err != nil {
+		return err
+	}
+	if err := step("approve-plan", l.users["leader"], domain.Command{Action: domain.ActionApprovePlan, Text: "同意"}); err != nil {
+		return err
+	}
+	for _, m := range p.Measures {
+		if err := step(fmt.Sprintf("ack-%d", m.ID), leadUser, domain.Command{Action: domain.ActionAcknowledge, MeasureID: m.ID}); err != nil {
+			return err
+		}
+	}
+	completed := rp.Status == reporttext.StatusCompleted
+	for i, m := range p.Measures {
+		text := strings.TrimSpace(rp.Measures[i].Text)
+		if text == "" {
+			text = m.Title
+		}
+		if completed && m.Kind != domain.KindLongTerm {
+			err = step(fmt.Sprintf("complete-%d", m.ID), leadUser, domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: m.ID, Text: text})
+		} else {
+			percent := 60
+			err = step(fmt.Sprintf("progress-%d", m.ID), leadUser, domain.Command{
+				Action: domain.ActionReportProgress, MeasureID: m.ID,
+				Progress: &domain.ProgressInput{Text: text, Percent: &percent},
+			})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !completed {
+		return nil
+	}
+	if err := step("closure-request", leadUser, domain.Command{Action: domain.ActionRequestClosure, Text: "整改任务已完成,申请销号"}); err != nil {
+		return err
+	}
+	return step("closure-approve", l.users["supervisor"], domain.Command{Action: domain.ActionApproveClosure, Text: "佐证材料齐全,同意销号"})
+}
+
+func (l *loader) findOrCreate(ctx context.Context, campaignID int64, rp reporttext.Problem) (domain.Problem, error) {
+	existing, _, err := l.svc.Store.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaignID, Limit: 500})
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	for _, p := range existing {
+		if p.Number == rp.Number {
+			return p, nil
+		}
+	}
+	return l.svc.CreateProblem(ctx, l.users["admin"], domain.NewProblem{
+		CampaignID: campaignID, Number: rp.Number, Section: rp.Section, Title: rp.Title,
+	})
+}
