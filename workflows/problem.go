@@ -66,6 +66,9 @@ func ProblemWorkflowID(problemID int64) string { return fmt.Sprintf("problem-%d"
 // continues as new, well below the server's own limits.
 const DefaultHistoryLimit = 10000
 
+// recordRetryLimit bounds the retries of a store write: in effect never.
+const recordRetryLimit = 100 * 365 * 24 * time.Hour
+
 // ProblemInput starts (or continues) a problem workflow.
 type ProblemInput struct {
 	Problem domain.Problem `json:"problem"`
@@ -172,9 +175,14 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	}
 	// Write first, then change state: the read model and the event log never
 	// miss a transition the workflow has made. The write is retried until the
-	// store answers; it is idempotent on (problem, seq).
+	// store answers; it is idempotent on (problem, seq). ScheduleToClose must
+	// be set: it would default to StartToClose and end the retries after 10s
+	// (none at all after a timed-out attempt), leaving in the store an event
+	// that a timed-out attempt may have committed but the workflow never
+	// applied, and whose seq the next decision would then reuse.
 	lao := workflow.LocalActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
+		ScheduleToCloseTimeout: recordRetryLimit,
+		StartToCloseTimeout:    10 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    200 * time.Millisecond,
 			BackoffCoefficient: 2,

@@ -61,6 +61,9 @@ func (in *PlanInput) Validate(now time.Time) error {
 		case len(m.CoUnitIDs) > 50:
 			return Errorf(EInvalid, "measure %d: too many co-units", n)
 		}
+		if !m.Deadline.IsZero() && m.Deadline.Time().IsZero() {
+			return Errorf(EInvalid, "measure %d: deadline %q is not a date (use YYYY-MM-DD)", n, m.Deadline)
+		}
 		if m.Kind != KindLongTerm {
 			if m.Deadline.IsZero() {
 				return Errorf(EInvalid, "measure %d: deadline is required unless the measure is long_term", n)
@@ -81,6 +84,20 @@ func (in *PlanInput) Validate(now time.Time) error {
 	return nil
 }
 
+// clone returns a deep copy of in, so that validating it (which trims and
+// sorts in place) never changes the caller's plan.
+func (in *PlanInput) clone() *PlanInput {
+	if in == nil {
+		return nil
+	}
+	out := *in
+	out.Measures = slices.Clone(in.Measures)
+	for i := range out.Measures {
+		out.Measures[i].CoUnitIDs = slices.Clone(out.Measures[i].CoUnitIDs)
+	}
+	return &out
+}
+
 // UnitIDs returns every unit the plan names.
 func (in *PlanInput) UnitIDs() []int64 {
 	ids := []int64{in.LeadUnitID}
@@ -96,6 +113,19 @@ func (in *PlanInput) UnitIDs() []int64 {
 type ProgressInput struct {
 	Text    string `json:"text"`
 	Percent *int   `json:"percent,omitempty"`
+}
+
+// clone returns a deep copy of in.
+func (in *ProgressInput) clone() *ProgressInput {
+	if in == nil {
+		return nil
+	}
+	out := *in
+	if in.Percent != nil {
+		v := *in.Percent
+		out.Percent = &v
+	}
+	return &out
 }
 
 // Validate checks a progress report.
@@ -173,6 +203,10 @@ func (c *Command) Validate(now time.Time) error {
 // Apply runs cmd against p at now. It returns the next state and its event,
 // or an error (forbidden, conflict, not_found, invalid) and leaves p as is.
 func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
+	// Validate normalises the plan and progress in place: work on copies so
+	// that neither the caller's command changes nor the next state shares
+	// memory with it.
+	cmd.Plan, cmd.Progress = cmd.Plan.clone(), cmd.Progress.clone()
 	if err := cmd.Validate(now); err != nil {
 		return Transition{}, err
 	}
@@ -203,6 +237,7 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 		ev.Reason = cmd.Text
 	case ActionAcknowledge:
 		err = acknowledge(&next, cmd, now)
+		ev.Reason = cmd.Text
 	case ActionReportProgress:
 		err = reportProgress(&next, cmd, now)
 		ev.Payload = mustJSON(cmd.Progress)

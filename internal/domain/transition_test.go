@@ -671,7 +671,7 @@ func TestApplyDoesNotAlias(t *testing.T) {
 	}
 
 	// Clone itself is deep.
-	q := ready(t)
+	q := mustApply(t, executing(t), progress(leadUser, 1, "x", pct(5)))
 	r := q.Clone()
 	*r.Measures[0].LatestPercent = 1
 	r.Measures[0].CoUnitIDs[0] = 1

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rectify/rectify/internal/apitest"
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// The test binary doubles as the rectify binary: with this variable set it
+// runs main, so tests can start and kill real processes without a build.
+const execMainEnv = "RECTIFY_TEST_EXEC_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(execMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// process is a running `rectify serve` child.
+type process struct {
+	cmd  *exec.Cmd
+	addr string
+	log  string
+}
+
+func startServe(t *testing.T, dataDir, addr string, extraEnv ...string) *process {
+	t.Helper()
+	logPath := filepath.Join(dataDir, fmt.Sprintf("serve-%d.log", time.Now().UnixNano()))
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command(os.Args[0], "serve", "--data-dir", dataDir, "--addr", addr)
+	cmd.Env = append(os.Environ(), execMainEnv+"=1", "RECTIFY_ADMIN_PASSWORD=admin-password", "RECTIFY_TEMPORAL_PORT=0")
+	cmd.Env = append(cmd.Env, extraEnv...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, addr: addr, log: logPath}
+	t.Cleanup(func() { p.kill() })
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			conn.Close()
+			return p
+		}
+		if cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out, _ := os.ReadFile(logPath)
+	t.Fatalf("rectify serve did not start listening on %s:\n%s", addr, out)
+	return nil
+}
+
+// kill ends the process with SIGKILL: no shutdown code runs.
+func (p *process) kill() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		_ = p.cmd.Wait()
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestRestartMidFlow kills the all-in-one process right after plan approval
+// and starts it again on the same data directory: the problem goes on to
+// closed, and every action is in the event log exactly once.
+func TestRestartMidFlow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	dataDir := t.TempDir()
+	addr := freeAddr(t)
+	proc := startServe(t, dataDir, addr)
+	c := apitest.Client{BaseURL: "http://" + addr}
+	admin := c.As(c.Login(t, "admin", "admin-password"))
+	var unit domain.Unit
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
+	for _, u := range []map[string]any{
+		{"username": "leader1", "password": "password1", "role": "leader"},
+		{"username": "leader2", "password": "password2", "role": "leader"},
+		{"username": "super", "password": "password3", "role": "supervisor"},
+		{"username": "ua", "password": "password4", "role": "unit", "unit_id": unit.ID},
+	} {
+		admin.Must(t, 201, "POST", "/api/v1/users", u)
+	}
+	var campaign domain.Campaign
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启测试"}).Decode(t, &campaign)
+	var p domain.Problem
+	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "采购管控不严格"}).Decode(t, &p)
+	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
+	leader1 := c.As(c.Login(t, "leader1", "password1"))
+	leader2 := c.As(c.Login(t, "leader2", "password2"))
+	leader1.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": unit.ID, "measures": []map[string]any{
+		{"title": "修订采购管理办法", "kind": "deadline", "lead_unit_id": unit.ID, "deadline": time.Now().AddDate(0, 1, 0).Format("2006-01-02")},
+	}})
+	leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
+
+	proc.kill()
+	started := time.Now()
+	startServe(t, dataDir, addr)
+	t.Logf("restarted and listening after %v", time.Since(started))
+
+	leader2.Must(t, 200, "GET", "/api/v1/me", nil) // sessions are stored, so they survive
+	ua := c.As(c.Login(t, "ua", "password4"))
+	super := c.As(c.Login(t, "super", "password3"))
+	first := time.Now()
+	ua.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
+	t.Logf("first Update after restart took %v", time.Since(first))
+	ua.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "已修订"})
+	ua.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号"})
+	super.Must(t, 200, "POST", pp+"/closure/approve", nil).Decode(t, &p)
+	if p.Stage != domain.StageClosed {
+		t.Fatalf("stage = %s, want closed", p.Stage)
+	}
+	var events struct {
+		Items []domain.Event `json:"items"`
+	}
+	super.Must(t, 200, "GET", pp+"/events", nil).Decode(t, &events)
+	want := []domain.Action{domain.ActionCreate, domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionAcknowledge,
+		domain.ActionCompleteMeasure, domain.ActionRequestClosure, domain.ActionApproveClosure}
+	if len(events.Items) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(events.Items), len(want), events.Items)
+	}
+	for i, e := range events.Items {
+		if e.Action != want[i] || e.Seq != int64(i+1) {
+			t.Errorf("event %d = %s seq %d, want %s seq %d", i, e.Action, e.Seq, want[i], i+1)
+		}
+	}
+}

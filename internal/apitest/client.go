@@ -1,0 +1,116 @@
+// Package apitest is a small JSON client for tests that drive the HTTP API.
+package apitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Client calls the API at BaseURL, as the user of Token.
+type Client struct {
+	BaseURL string
+	Token   string
+	HTTP    *http.Client
+}
+
+// Response is a status and a raw JSON body.
+type Response struct {
+	Status int
+	Body   []byte
+	Header http.Header
+}
+
+// Decode unmarshals the body into v or fails the test.
+func (r Response) Decode(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// ErrorCode returns error.code of an error body, "" otherwise.
+func (r Response) ErrorCode() string {
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &e)
+	return e.Error.Code
+}
+
+// As returns a client for the same server with another token.
+func (c Client) As(token string) Client {
+	c.Token = token
+	return c
+}
+
+// Do sends body (a string is sent as is, anything else as JSON) and returns
+// the response; headers are name, value pairs.
+func (c Client) Do(tb testing.TB, method, path string, body any, headers ...string) Response {
+	tb.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, c.BaseURL+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Body: data, Header: resp.Header}
+}
+
+// Must sends like Do and fails the test unless the status is want.
+func (c Client) Must(tb testing.TB, want int, method, path string, body any, headers ...string) Response {
+	tb.Helper()
+	r := c.Do(tb, method, path, body, headers...)
+	if r.Status != want {
+		tb.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Body)
+	}
+	return r
+}
+
+// Login returns a token for username or fails the test.
+func (c Client) Login(tb testing.TB, username, password string) string {
+	tb.Helper()
+	var out struct {
+		Token string `json:"token"`
+	}
+	c.Token = ""
+	c.Must(tb, http.StatusOK, "POST", "/api/v1/auth/login", map[string]string{"username": username, "password": password}).Decode(tb, &out)
+	return out.Token
+}
