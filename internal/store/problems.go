@@ -22,12 +22,15 @@ func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor d
 		CreatedAt: now, UpdatedAt: now,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&campaignRow{}).Where("id = ?", in.CampaignID).Count(&n).Error; err != nil {
-			return err
-		} else if n == 0 {
-			return domain.Errorf(domain.ENotFound, "campaign %d not found", in.CampaignID)
+		// Lock the campaign row (PostgreSQL; SQLite has one writer anyway) so
+		// that concurrent creations in a campaign take numbers one at a time
+		// instead of reading the same MAX(number) and failing on the index.
+		var campaign campaignRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").
+			Where("id = ?", in.CampaignID).Take(&campaign).Error; err != nil {
+			return notFound(err, "campaign %d not found", in.CampaignID)
 		}
+		var n int64
 		if row.Number == 0 {
 			var max *int
 			if err := tx.Model(&problemRow{}).Where("campaign_id = ?", in.CampaignID).
@@ -190,24 +193,20 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		} else if res.RowsAffected == 0 {
 			return nil // already written by an earlier attempt
 		}
-		err := tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
+		res = tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
 			"stage": string(p.Stage), "lead_unit_id": p.LeadUnitID, "version": p.Version,
 			"plan_submitted_by": p.PlanSubmittedBy, "next_measure_id": p.NextMeasureID,
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
-		}).Error
-		if err != nil {
-			return err
+		})
+		if res.Error != nil {
+			return res.Error
 		}
-		if ev.Action == domain.ActionSubmitPlan {
-			if err := replaceMeasures(tx, p); err != nil {
-				return err
-			}
-		} else if ev.MeasureID != 0 {
-			m, err := p.Measure(ev.MeasureID)
-			if err != nil {
-				return err
-			}
-			if err := tx.Save(toMeasureRow(p.ID, *m)).Error; err != nil {
+		// A newer transition is already in the read model (this one arrives
+		// late): its measures already include this change, and writing this
+		// older state would undo newer ones. The event is logged above and a
+		// progress report is still kept below.
+		if res.RowsAffected > 0 {
+			if err := writeMeasures(tx, ev, p); err != nil {
 				return err
 			}
 		}
@@ -223,6 +222,21 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		}
 		return nil
 	})
+}
+
+// writeMeasures writes the measures a transition changed: all of them for a
+// submitted plan, else the one it names.
+func writeMeasures(tx *gorm.DB, ev domain.Event, p domain.Problem) error {
+	if ev.Action == domain.ActionSubmitPlan {
+		return replaceMeasures(tx, p)
+	} else if ev.MeasureID == 0 {
+		return nil
+	}
+	m, err := p.Measure(ev.MeasureID)
+	if err != nil {
+		return err
+	}
+	return tx.Save(toMeasureRow(p.ID, *m)).Error
 }
 
 func replaceMeasures(tx *gorm.DB, p domain.Problem) error {

@@ -70,7 +70,9 @@ func (s *Store) UserCredentials(ctx context.Context, username string) (domain.Us
 // CreateSession stores the hash of a new bearer token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int64, expiresAt time.Time) error {
 	return s.db.WithContext(ctx).Create(&sessionRow{
-		TokenHash: tokenHash, UserID: userID, ExpiresAt: expiresAt, CreatedAt: s.Now(),
+		// In UTC, like the instant UserBySession compares it with: SQLite
+		// compares times as text, which is only right within one zone.
+		TokenHash: tokenHash, UserID: userID, ExpiresAt: expiresAt.UTC(), CreatedAt: s.Now(),
 	}).Error
 }
 
@@ -80,7 +82,7 @@ func (s *Store) UserBySession(ctx context.Context, tokenHash string) (domain.Use
 	err := s.db.WithContext(ctx).
 		Joins("JOIN sessions ON sessions.user_id = users.id").
 		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND sessions.revoked_at IS NULL AND users.disabled = ?",
-			tokenHash, s.Now(), false).
+			tokenHash, s.Now().UTC(), false).
 		Take(&row).Error
 	if err != nil {
 		if err == gorm.ErrRecordNotFound {
