@@ -22,7 +22,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c domain.Campaign) (domain.C
 // ListCampaigns returns every campaign, newest first.
 func (s *Store) ListCampaigns(ctx context.Context) ([]domain.Campaign, error) {
 	var rows []campaignRow
-	if err := s.db.WithContext(ctx).Order("id DESC").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Order("id DESC").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]domain.Campaign, len(rows))
@@ -35,14 +35,14 @@ func (s *Store) ListCampaigns(ctx context.Context) ([]domain.Campaign, error) {
 // Campaign returns one campaign with its counts per stage.
 func (s *Store) Campaign(ctx context.Context, id int64) (domain.CampaignSummary, error) {
 	var row campaignRow
-	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+	if err := s.reader(ctx).Take(&row, id).Error; err != nil {
 		return domain.CampaignSummary{}, notFound(err, "campaign %d not found", id)
 	}
 	var counts []struct {
 		Stage string
 		N     int
 	}
-	err := s.db.WithContext(ctx).Model(&problemRow{}).Select("stage, count(*) AS n").
+	err := s.reader(ctx).Model(&problemRow{}).Select("stage, count(*) AS n").
 		Where("campaign_id = ?", id).Group("stage").Scan(&counts).Error
 	if err != nil {
 		return domain.CampaignSummary{}, err

@@ -75,7 +75,7 @@ func (s *Store) MarkWorkflowStarted(ctx context.Context, problemID int64) error 
 // confirmed, so start-up can start them (starting is idempotent).
 func (s *Store) ProblemsWithoutWorkflow(ctx context.Context) ([]domain.Problem, error) {
 	var rows []problemRow
-	if err := s.db.WithContext(ctx).Where("workflow_started = ?", false).Order("id").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Where("workflow_started = ?", false).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]domain.Problem, len(rows))
@@ -88,11 +88,11 @@ func (s *Store) ProblemsWithoutWorkflow(ctx context.Context) ([]domain.Problem, 
 // Problem returns a problem with its measures.
 func (s *Store) Problem(ctx context.Context, id int64) (domain.Problem, error) {
 	var row problemRow
-	if err := s.db.WithContext(ctx).Take(&row, id).Error; err != nil {
+	if err := s.reader(ctx).Take(&row, id).Error; err != nil {
 		return domain.Problem{}, notFound(err, "problem %d not found", id)
 	}
 	var measures []measureRow
-	if err := s.db.WithContext(ctx).Where("problem_id = ?", id).Order("measure_id").Find(&measures).Error; err != nil {
+	if err := s.reader(ctx).Where("problem_id = ?", id).Order("measure_id").Find(&measures).Error; err != nil {
 		return domain.Problem{}, err
 	}
 	return row.toDomain(measures), nil
@@ -100,7 +100,7 @@ func (s *Store) Problem(ctx context.Context, id int64) (domain.Problem, error) {
 
 // ListProblems returns a page of problems and the total that match.
 func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]domain.Problem, int64, error) {
-	q := s.db.WithContext(ctx).Model(&problemRow{})
+	q := s.reader(ctx).Model(&problemRow{})
 	if f.CampaignID != 0 {
 		q = q.Where("campaign_id = ?", f.CampaignID)
 	}
@@ -108,10 +108,10 @@ func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]dom
 		q = q.Where("stage = ?", string(f.Stage))
 	}
 	if f.UnitID != 0 {
-		q = q.Where("id IN (?)", s.db.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
+		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
 	}
 	if f.VisibleToUnit != 0 {
-		q = q.Where("id IN (?)", s.db.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
+		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
@@ -131,7 +131,7 @@ func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]dom
 	}
 	var measures []measureRow
 	if len(ids) > 0 {
-		if err := s.db.WithContext(ctx).Where("problem_id IN ?", ids).Order("problem_id, measure_id").Find(&measures).Error; err != nil {
+		if err := s.reader(ctx).Where("problem_id IN ?", ids).Order("problem_id, measure_id").Find(&measures).Error; err != nil {
 			return nil, 0, err
 		}
 	}
@@ -149,7 +149,7 @@ func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]dom
 // Events returns a problem's event log in order.
 func (s *Store) Events(ctx context.Context, problemID int64) ([]domain.Event, error) {
 	var rows []eventRow
-	if err := s.db.WithContext(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]domain.Event, len(rows))
@@ -162,7 +162,7 @@ func (s *Store) Events(ctx context.Context, problemID int64) ([]domain.Event, er
 // Progress returns a problem's progress reports in order.
 func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.ProgressEntry, error) {
 	var rows []progressRow
-	if err := s.db.WithContext(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Where("problem_id = ?", problemID).Order("seq").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]domain.ProgressEntry, len(rows))

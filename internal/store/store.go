@@ -24,7 +24,11 @@ import (
 
 // Store is the database behind the read model.
 type Store struct {
-	db       *gorm.DB
+	db *gorm.DB
+	// read serves queries outside transactions. On SQLite it is a separate
+	// pool, so reads (every request's session check) never queue behind the
+	// single writer; on PostgreSQL it is db.
+	read     *gorm.DB
 	postgres bool
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
@@ -33,21 +37,41 @@ type Store struct {
 // Open connects to PostgreSQL when databaseURL is set, else to the SQLite
 // file at sqlitePath, and migrates the schema.
 func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
-	var dialector gorm.Dialector
-	isPostgres := databaseURL != ""
-	if isPostgres {
-		dialector = postgres.Open(databaseURL)
+	s := &Store{postgres: databaseURL != "", Now: time.Now}
+	var err error
+	if s.postgres {
+		if s.db, err = openGorm(postgres.Open(databaseURL), 20); err != nil {
+			return nil, err
+		}
+		s.read = s.db
 	} else {
 		if sqlitePath == "" {
 			return nil, errors.New("store: a SQLite path or a DATABASE_URL is required")
 		}
-		dsn := "file:" + sqlitePath + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
-		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn})
+		const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+		// One writer at a time is all SQLite allows; a single connection
+		// turns lock contention into a queue instead of busy errors.
+		writer := sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: "file:" + sqlitePath + "?" + pragmas + "&_txlock=immediate"})
+		if s.db, err = openGorm(writer, 1); err != nil {
+			return nil, err
+		}
+		reader := sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: "file:" + sqlitePath + "?" + pragmas + "&_pragma=query_only(1)"})
+		if s.read, err = openGorm(reader, 4); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
 	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openGorm(dialector gorm.Dialector, maxConns int) (*gorm.DB, error) {
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
-		TranslateError:         false,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -56,30 +80,32 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if isPostgres {
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
-	} else {
-		// One writer at a time is all SQLite allows; a single connection
-		// turns lock contention into a queue instead of busy errors.
-		sqlDB.SetMaxOpenConns(1)
-	}
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, postgres: isPostgres, Now: time.Now}
-	if err := s.migrate(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	return s, nil
+	return db, nil
 }
+
+func (s *Store) reader(ctx context.Context) *gorm.DB { return s.read.WithContext(ctx) }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
+	dbs := []*gorm.DB{s.db}
+	if s.read != nil && s.read != s.db {
+		dbs = append(dbs, s.read)
 	}
-	return sqlDB.Close()
+	var errs []error
+	for _, db := range dbs {
+		if db == nil {
+			continue
+		}
+		sqlDB, err := db.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers.
@@ -95,15 +121,31 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) IsPostgres() bool { return s.postgres }
 
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.db.WithContext(ctx).AutoMigrate(
+	models := []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
 		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{},
-	)
+	}
+	var err error
+	if s.postgres {
+		// API and worker processes start together: a transaction-scoped
+		// advisory lock lets one migrate while the others wait.
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error; err != nil {
+				return err
+			}
+			return tx.AutoMigrate(models...)
+		})
+	} else {
+		err = s.db.WithContext(ctx).AutoMigrate(models...)
+	}
 	if err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	return nil
 }
+
+// migrationLockID names Rectify's schema migration lock in PostgreSQL.
+const migrationLockID = 0x5265637469 // "Recti"
 
 // notFound turns gorm's not-found into a domain error naming what is missing.
 func notFound(err error, format string, args ...any) error {
@@ -116,7 +158,7 @@ func notFound(err error, format string, args ...any) error {
 // Setting returns a stored setting, "" when unset.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var row settingRow
-	err := s.db.WithContext(ctx).Where("name = ?", key).Limit(1).Find(&row).Error
+	err := s.reader(ctx).Where("name = ?", key).Limit(1).Find(&row).Error
 	return row.Value, err
 }
 

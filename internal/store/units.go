@@ -34,7 +34,7 @@ func (s *Store) CreateUnit(ctx context.Context, name string) (domain.Unit, error
 // ListUnits returns every unit by ID.
 func (s *Store) ListUnits(ctx context.Context) ([]domain.Unit, error) {
 	var rows []unitRow
-	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	units := make([]domain.Unit, len(rows))
@@ -47,7 +47,7 @@ func (s *Store) ListUnits(ctx context.Context) ([]domain.Unit, error) {
 // UnitByName finds a unit by its exact name.
 func (s *Store) UnitByName(ctx context.Context, name string) (domain.Unit, error) {
 	var row unitRow
-	err := s.db.WithContext(ctx).Where("name = ?", name).Take(&row).Error
+	err := s.reader(ctx).Where("name = ?", name).Take(&row).Error
 	if err != nil {
 		return domain.Unit{}, notFound(err, "unit %q not found", name)
 	}
@@ -60,7 +60,7 @@ func (s *Store) CheckUnitsExist(ctx context.Context, ids []int64) error {
 		return nil
 	}
 	var found []int64
-	if err := s.db.WithContext(ctx).Model(&unitRow{}).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+	if err := s.reader(ctx).Model(&unitRow{}).Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
 		return err
 	}
 	for _, id := range ids {

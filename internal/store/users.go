@@ -41,7 +41,7 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser, passwordHash s
 // ListUsers returns every user by ID.
 func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
 	var rows []userRow
-	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	users := make([]domain.User, len(rows))
@@ -54,14 +54,14 @@ func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
 // CountUsers returns how many users exist.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&userRow{}).Count(&n).Error
+	err := s.reader(ctx).Model(&userRow{}).Count(&n).Error
 	return n, err
 }
 
 // UserCredentials returns a user and its password hash, for login.
 func (s *Store) UserCredentials(ctx context.Context, username string) (domain.User, string, error) {
 	var row userRow
-	if err := s.db.WithContext(ctx).Where("username = ?", username).Take(&row).Error; err != nil {
+	if err := s.reader(ctx).Where("username = ?", username).Take(&row).Error; err != nil {
 		return domain.User{}, "", notFound(err, "user %q not found", username)
 	}
 	return row.toDomain(), row.PasswordHash, nil
@@ -79,7 +79,7 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int6
 // UserBySession returns the user of a live session, or unauthorized.
 func (s *Store) UserBySession(ctx context.Context, tokenHash string) (domain.User, error) {
 	var row userRow
-	err := s.db.WithContext(ctx).
+	err := s.reader(ctx).
 		Joins("JOIN sessions ON sessions.user_id = users.id").
 		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND sessions.revoked_at IS NULL AND users.disabled = ?",
 			tokenHash, s.Now().UTC(), false).
