@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/store"
+)
+
+// Reads behind the web UI's dashboard and lists, with the same visibility
+// rule as ListProblems: a unit user sees only its unit's problems.
+
+// Dashboard is one campaign's figures as one user may see them.
+type Dashboard struct {
+	Campaign    domain.Campaign
+	StageCounts map[domain.Stage]int
+	Total       int
+	Closed      int
+	Units       []store.UnitCount
+	// Closures are approved closures per day over ClosureDays days.
+	Closures []store.DayCount
+	// Deadlines are the earliest open deadlines (overdue ones first).
+	Deadlines []store.Deadline
+}
+
+// ClosureDays is how far back the dashboard's closure chart looks.
+const ClosureDays = 60
+
+// CompletionPercent is the share of closed problems, rounded down.
+func (d Dashboard) CompletionPercent() int {
+	if d.Total == 0 {
+		return 0
+	}
+	return d.Closed * 100 / d.Total
+}
+
+// scope returns the unit whose problems u is limited to, 0 for all.
+func scope(u domain.User) int64 {
+	if u.Role == domain.RoleUnit {
+		return u.UnitID
+	}
+	return 0
+}
+
+// Dashboard returns a campaign's figures scoped to u.
+func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64) (Dashboard, error) {
+	sum, err := s.Store.Campaign(ctx, campaignID)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Campaign: sum.Campaign}
+	unit := scope(u)
+	if d.StageCounts, err = s.Store.StageCounts(ctx, campaignID, unit); err != nil {
+		return Dashboard{}, err
+	}
+	for _, n := range d.StageCounts {
+		d.Total += n
+	}
+	d.Closed = d.StageCounts[domain.StageClosed]
+	if d.Units, err = s.Store.UnitCounts(ctx, campaignID, unit); err != nil {
+		return Dashboard{}, err
+	}
+	since := s.Now().AddDate(0, 0, -ClosureDays)
+	if d.Closures, err = s.Store.ClosuresPerDay(ctx, campaignID, unit, since); err != nil {
+		return Dashboard{}, err
+	}
+	if d.Deadlines, err = s.Store.UpcomingDeadlines(ctx, campaignID, unit, 10); err != nil {
+		return Dashboard{}, err
+	}
+	return d, nil
+}
+
+// SearchProblems is ListProblems with a text search and an order.
+func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.ProblemQuery) ([]domain.Problem, int64, error) {
+	if q.Stage != "" && !q.Stage.Valid() {
+		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", q.Stage)
+	}
+	q.VisibleToUnit = scope(u)
+	return s.Store.SearchProblems(ctx, q)
+}
+
+// Today is the current date in China time.
+func (s *Service) Today() domain.Date { return domain.DateOf(s.Now()) }

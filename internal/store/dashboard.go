@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// Reads for the web UI's lists and dashboard. They live in their own file so
+// that they grow without touching the write paths in problems.go. Every one
+// takes the visibility scope (VisibleToUnit / visibleToUnit) from the
+// caller: the service sets it from the user, the store only applies it.
+
+// ProblemQuery is a problem list with a free-text search and an order.
+type ProblemQuery struct {
+	domain.ProblemFilter
+	// Text matches the title, section or description (case-insensitive
+	// for ASCII; Chinese has no case).
+	Text string
+	// OldestFirst orders by last change, oldest first (queues: the problem
+	// waiting longest comes first); else by campaign and number.
+	OldestFirst bool
+}
+
+// MaxSearchText bounds the search text.
+const MaxSearchText = 200
+
+// SearchProblems returns a page of problems matching q and the total.
+func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Problem, int64, error) {
+	f := q.ProblemFilter
+	db := s.reader(ctx).Model(&problemRow{})
+	if f.CampaignID != 0 {
+		db = db.Where("campaign_id = ?", f.CampaignID)
+	}
+	if f.Stage != "" {
+		db = db.Where("stage = ?", string(f.Stage))
+	}
+	if f.UnitID != 0 {
+		db = db.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
+	}
+	if f.VisibleToUnit != 0 {
+		db = db.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
+	}
+	if text := strings.TrimSpace(q.Text); text != "" {
+		if len([]rune(text)) > MaxSearchText {
+			return nil, 0, domain.Errorf(domain.EInvalid, "the search text is at most %d characters", MaxSearchText)
+		}
+		like := "%" + escapeLike(strings.ToLower(text)) + "%"
+		db = db.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(section) LIKE ? ESCAPE '\\' OR LOWER(description) LIKE ? ESCAPE '\\')", like, like, like)
+	}
+	var total int64
+	if err := db.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	order := "campaign_id, number"
+	if q.OldestFirst {
+		order = "updated_at, id"
+	}
+	var rows []problemRow
+	if err := db.Order(order).Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	out, err := s.withMeasures(ctx, rows)
+	return out, total, err
+}
+
+// escapeLike makes s match itself literally in a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// withMeasures loads the measures of rows in one query.
+func (s *Store) withMeasures(ctx context.Context, rows []problemRow) ([]domain.Problem, error) {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var measures []measureRow
+	if len(ids) > 0 {
+		if err := s.reader(ctx).Where("problem_id IN ?", ids).Order("problem_id, measure_id").Find(&measures).Error; err != nil {
+			return nil, err
+		}
+	}
+	byProblem := map[int64][]measureRow{}
+	for _, m := range measures {
+		byProblem[m.ProblemID] = append(byProblem[m.ProblemID], m)
+	}
+	out := make([]domain.Problem, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain(byProblem[r.ID])
+	}
+	return out, nil
+}
+
+// scoped limits a query on problems (aliased p) to a campaign and, when
+// visibleToUnit is set, to the problems that unit takes part in.
+func (s *Store) scoped(db *gorm.DB, campaignID, visibleToUnit int64) *gorm.DB {
+	if campaignID != 0 {
+		db = db.Where("p.campaign_id = ?", campaignID)
+	}
+	if visibleToUnit != 0 {
+		db = db.Where("p.id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", visibleToUnit))
+	}
+	return db
+}
+
+// StageCounts counts a campaign's problems per stage (every stage present).
+func (s *Store) StageCounts(ctx context.Context, campaignID, visibleToUnit int64) (map[domain.Stage]int, error) {
+	var counts []struct {
+		Stage string
+		N     int
+	}
+	db := s.scoped(s.reader(ctx).Table("problems AS p"), campaignID, visibleToUnit)
+	if err := db.Select("p.stage AS stage, count(*) AS n").Group("p.stage").Scan(&counts).Error; err != nil {
+		return nil, err
+	}
+	out := map[domain.Stage]int{}
+	for _, st := range domain.AllStages() {
+		out[st] = 0
+	}
+	for _, c := range counts {
+		out[domain.Stage(c.Stage)] = c.N
+	}
+	return out, nil
+}
+
+// UnitCount is how many problems a unit takes part in, and how many of
+// them are closed.
+type UnitCount struct {
+	UnitID int64
+	Name   string
+	Total  int
+	Closed int
+}
+
+// UnitCounts counts problems per taking-part unit, by unit ID.
+func (s *Store) UnitCounts(ctx context.Context, campaignID, visibleToUnit int64) ([]UnitCount, error) {
+	var rows []UnitCount
+	db := s.scoped(s.reader(ctx).Table("problem_units AS pu").
+		Joins("JOIN problems AS p ON p.id = pu.problem_id").
+		Joins("JOIN units AS u ON u.id = pu.unit_id"), campaignID, 0)
+	if visibleToUnit != 0 {
+		db = db.Where("pu.unit_id = ?", visibleToUnit)
+	}
+	err := db.Select("pu.unit_id AS unit_id, u.name AS name, count(*) AS total, "+
+		"sum(CASE WHEN p.stage = ? THEN 1 ELSE 0 END) AS closed", string(domain.StageClosed)).
+		Group("pu.unit_id, u.name").Order("pu.unit_id").Scan(&rows).Error
+	return rows, err
+}
+
+// DayCount is a count on one date (China time).
+type DayCount struct {
+	Day domain.Date
+	N   int
+}
+
+// ClosuresPerDay counts approved closures per day since since, from the
+// event log, oldest day first. A problem reopened and closed again counts
+// on each day it was closed.
+func (s *Store) ClosuresPerDay(ctx context.Context, campaignID, visibleToUnit int64, since time.Time) ([]DayCount, error) {
+	var ats []time.Time
+	db := s.scoped(s.reader(ctx).Table("events AS e").Joins("JOIN problems AS p ON p.id = e.problem_id"), campaignID, visibleToUnit)
+	if err := db.Where("e.action = ?", string(domain.ActionApproveClosure)).Pluck("e.at", &ats).Error; err != nil {
+		return nil, err
+	}
+	// Filtered, sorted and grouped here, not in SQL: SQLite compares times
+	// as text (only right within one zone), and the day is China time's,
+	// which the backends' date functions do not agree on. There is at most
+	// one closure per problem and look-back, so the list stays small.
+	slices.SortFunc(ats, time.Time.Compare)
+	var out []DayCount
+	for _, at := range ats {
+		if at.Before(since) {
+			continue
+		}
+		d := domain.DateOf(at)
+		if n := len(out); n > 0 && out[n-1].Day == d {
+			out[n-1].N++
+		} else {
+			out = append(out, DayCount{Day: d, N: 1})
+		}
+	}
+	return out, nil
+}
+
+// Deadline is an open measure's deadline.
+type Deadline struct {
+	ProblemID     int64
+	ProblemNumber int
+	ProblemTitle  string
+	MeasureID     int64
+	MeasureTitle  string
+	LeadUnitID    int64
+	Deadline      domain.Date
+}
+
+// UpcomingDeadlines returns open measures with a deadline (not long-term,
+// not completed, problem not closed), the earliest first, overdue ones too.
+func (s *Store) UpcomingDeadlines(ctx context.Context, campaignID, visibleToUnit int64, limit int) ([]Deadline, error) {
+	var rows []struct {
+		ProblemID     int64
+		ProblemNumber int
+		ProblemTitle  string
+		MeasureID     int64
+		MeasureTitle  string
+		LeadUnitID    int64
+		Deadline      string
+	}
+	db := s.scoped(s.reader(ctx).Table("measures AS m").Joins("JOIN problems AS p ON p.id = m.problem_id"), campaignID, visibleToUnit)
+	err := db.Select("m.problem_id AS problem_id, p.number AS problem_number, p.title AS problem_title, "+
+		"m.measure_id AS measure_id, m.title AS measure_title, m.lead_unit_id AS lead_unit_id, m.deadline AS deadline").
+		Where("m.completed = ? AND m.kind <> ? AND m.deadline <> '' AND p.stage <> ?", false, string(domain.KindLongTerm), string(domain.StageClosed)).
+		Order("m.deadline, m.problem_id, m.measure_id").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Deadline, len(rows))
+	for i, r := range rows {
+		out[i] = Deadline{
+			ProblemID: r.ProblemID, ProblemNumber: r.ProblemNumber, ProblemTitle: r.ProblemTitle,
+			MeasureID: r.MeasureID, MeasureTitle: r.MeasureTitle, LeadUnitID: r.LeadUnitID, Deadline: domain.Date(r.Deadline),
+		}
+	}
+	return out, nil
+}

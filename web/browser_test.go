@@ -1,0 +1,348 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// chromiumPath finds Debian's chromium. Without it the browser test skips,
+// except under CI=true, where it fails: CI must run it.
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	msg := "chromium not found at /usr/bin/chromium: install it with `apt-get install -y chromium` to run the browser test"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browser drives one headless Chromium for a test.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	shot string // screenshot directory
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	path := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("lang", "zh-CN"),
+		// Accept-Language as a Chinese browser sends it; English is tested by its switch.
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 768),
+	}
+	// The whole browser test stays well under this.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	b := &browser{t: t, ctx: bctx, base: base, shot: artifactsDir(t)}
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1366, 768)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Logf("screenshots in %s", b.shot)
+	return b
+}
+
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// open loads path and returns the HTTP status of the page.
+func (b *browser) open(path string) int64 {
+	b.t.Helper()
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", path, err)
+	}
+	return resp.Status
+}
+
+// submit clicks the submit button of the form data-form=name (within scope,
+// a CSS prefix) and waits for the page that answers; it returns its status.
+func (b *browser) submit(scope, name string) int64 {
+	b.t.Helper()
+	sel := strings.TrimSpace(scope + ` form[data-form="` + name + `"] button[type=submit]`)
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(css(sel), chromedp.NodeVisible))
+	if err != nil {
+		b.t.Fatalf("submit %s: %v", name, err)
+	}
+	return resp.Status
+}
+
+func (b *browser) set(sel, value string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.SetValue(css(sel), value)); err != nil {
+		b.t.Fatalf("set %s: %v", sel, err)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(css(sel), chromedp.NodeVisible))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Value(css(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
+func (b *browser) location() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(loc, b.base)
+}
+
+// screenshot keeps the whole page as name.png.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shot, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *browser) login(user string) {
+	b.t.Helper()
+	b.open("/login")
+	b.set(`input[name=username]`, user)
+	b.set(`input[name=password]`, password)
+	if st := b.submit("", "login"); st != 200 {
+		b.t.Fatalf("login %s: status %d", user, st)
+	}
+	if !strings.HasPrefix(b.location(), "/dashboard") {
+		b.t.Fatalf("after login at %s, want the dashboard", b.location())
+	}
+}
+
+func (b *browser) logout() {
+	b.t.Helper()
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(css(`#logout`), chromedp.NodeVisible)); err != nil {
+		b.t.Fatalf("logout: %v", err)
+	}
+	if loc := b.location(); loc != "/login" {
+		b.t.Fatalf("after logout at %s", loc)
+	}
+}
+
+func (b *browser) wantStatus(what string, got, want int64) {
+	b.t.Helper()
+	if got != want {
+		b.t.Fatalf("%s: status %d, want %d", what, got, want)
+	}
+}
+
+// testBrowser walks the issue's paths in headless Chromium: a unit user
+// reports, completes and requests closure (a refused request keeps its
+// text), cannot open another unit's problem, a supervisor approves, the
+// dashboard shows the closure; a leader's refused plan keeps its rows.
+func testBrowser(t *testing.T, e *env) {
+	start := time.Now()
+	b := newBrowser(t, e.URL)
+	p1 := fmt.Sprintf("/problems/%d", e.p1.ID)
+
+	b.open("/")
+	if loc := b.location(); loc != "/login" {
+		t.Fatalf("/ went to %s, want /login", loc)
+	}
+	b.screenshot("01-login")
+
+	// A unit user.
+	b.login("ua")
+	b.screenshot("02-dashboard-unit")
+	b.wantStatus("workbench", b.open("/workbench"), 200)
+	if got := b.text(`#wb-execute`); !strings.Contains(got, e.p1.Title) || strings.Contains(got, e.p2.Title) {
+		t.Fatalf("workbench lists %q", got)
+	}
+	b.screenshot("03-workbench")
+
+	b.wantStatus("another unit's problem", b.open(fmt.Sprintf("/problems/%d", e.p2.ID)), 403)
+	if h := b.text(`h1`); !strings.Contains(h, "403") || !strings.Contains(h, "无权访问") {
+		t.Fatalf("403 page heading %q", h)
+	}
+	b.screenshot("04-forbidden")
+
+	// Closure before the measure is done: refused, the text stays.
+	b.open(p1)
+	const summary = "已全部整改到位，申请销号"
+	b.set(`form[data-form=request_closure] textarea[name=summary]`, summary)
+	b.wantStatus("early closure request", b.submit("", "request_closure"), 409)
+	if msg := b.text(`form[data-form=request_closure] .error`); msg == "" {
+		t.Fatal("no message on the refused closure request")
+	}
+	if got := b.value(`form[data-form=request_closure] textarea[name=summary]`); got != summary {
+		t.Fatalf("refused form kept %q, want %q", got, summary)
+	}
+	b.screenshot("05-closure-refused")
+
+	b.open(p1)
+	b.set(`form[data-form="report_progress-1"] textarea[name=text]`, "已完成第一轮核查，清退不符合条件对象12户")
+	b.set(`form[data-form="report_progress-1"] input[name=percent]`, "60")
+	b.wantStatus("progress", b.submit("", "report_progress-1"), 200)
+	b.set(`form[data-form="complete_measure-1"] textarea[name=summary]`, "专项核查完成")
+	b.wantStatus("complete", b.submit("", "complete_measure-1"), 200)
+	b.set(`form[data-form=request_closure] textarea[name=summary]`, summary)
+	b.wantStatus("closure request", b.submit("", "request_closure"), 200)
+	if st := b.text(`h1 .stage`); st != "审核销号" {
+		t.Fatalf("stage after the closure request = %q, want 审核销号", st)
+	}
+	if f := b.text(`.flash`); !strings.Contains(f, "申请销号") {
+		t.Fatalf("flash = %q", f)
+	}
+	b.logout()
+
+	// The supervisor approves from the queue.
+	b.login("super")
+	b.wantStatus("review queue", b.open("/review"), 200)
+	card := fmt.Sprintf("#review-%d", e.p1.ID)
+	if got := b.text(card + " h2"); !strings.Contains(got, e.p1.Title) {
+		t.Fatalf("review queue card %q", got)
+	}
+	b.screenshot("06-review-queue")
+	b.set(card+` form[data-form=approve_closure] textarea[name=comment]`, "佐证充分，同意销号")
+	b.wantStatus("approve", b.submit(card, "approve_closure"), 200)
+	if n := b.count(card); n != 0 {
+		t.Fatalf("the approved request is still in the queue")
+	}
+
+	// The seeded campaign (the HTTP test may have added a newer one).
+	b.open(fmt.Sprintf("/dashboard?campaign_id=%d", e.campaign.ID))
+	if got := b.text(`#closed-of`); !strings.Contains(got, "已销号 1 / 共 3") {
+		t.Fatalf("dashboard says %q, want 已销号 1 / 共 3", got)
+	}
+	if got := b.text(`#by-stage td[data-stage=closed]`); got != "1" {
+		t.Fatalf("closed count %q", got)
+	}
+	if n := b.count(`#chart rect.bar`); n != 1 {
+		t.Fatalf("chart has %d bars, want 1", n)
+	}
+	b.screenshot("07-dashboard-closed")
+	b.open(p1)
+	if got := b.text(`.events`); !strings.Contains(got, "佐证充分，同意销号") || !strings.Contains(got, "同意销号") {
+		t.Fatalf("event log lacks the decision: %q", got)
+	}
+	b.screenshot("08-problem-closed")
+	b.logout()
+
+	// A leader's plan: refused (a past deadline), every row comes back.
+	b.login("leader1")
+	plan := fmt.Sprintf("/problems/%d/plan", e.p3.ID)
+	b.wantStatus("plan editor", b.open(plan), 200)
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(`#add-measure`), chromedp.NodeVisible)); err != nil {
+		t.Fatalf("add measure: %v", err)
+	}
+	if n := b.count(`fieldset.plan-row`); n != 4 {
+		t.Fatalf("%d rows after add measure, want 4", n)
+	}
+	unitA := fmt.Sprint(e.units["养老服务处"].ID)
+	b.set(`select[name=lead_unit_id]`, unitA)
+	b.set(`textarea[name="m0.title"]`, "开展养老机构安全隐患大排查")
+	b.set(`select[name="m0.lead"]`, unitA)
+	b.set(`input[name="m0.leader"]`, "分管厅领导")
+	b.set(`input[name="m0.deadline"]`, "2020-01-01")
+	b.set(`textarea[name="m3.title"]`, "建立隐患整改长效机制")
+	b.set(`select[name="m3.kind"]`, string(domain.KindLongTerm))
+	b.set(`select[name="m3.lead"]`, unitA)
+	b.wantStatus("plan with a past deadline", b.submit("", "submit_plan"), 400)
+	if msg := b.text(`form[data-form=submit_plan] .error`); !strings.Contains(msg, "2020-01-01") {
+		t.Fatalf("plan error %q", msg)
+	}
+	if got := b.value(`textarea[name="m0.title"]`); got != "开展养老机构安全隐患大排查" {
+		t.Fatalf("refused plan kept title %q", got)
+	}
+	if got := b.value(`textarea[name="m1.title"]`); got != "建立隐患整改长效机制" {
+		t.Fatalf("refused plan kept second row %q", got)
+	}
+	if got := b.value(`select[name="m1.kind"]`); got != string(domain.KindLongTerm) {
+		t.Fatalf("refused plan kept kind %q", got)
+	}
+	b.screenshot("09-plan-refused")
+	b.set(`input[name="m0.deadline"]`, string(domain.DateOf(time.Now().AddDate(0, 3, 0))))
+	b.wantStatus("plan", b.submit("", "submit_plan"), 200)
+	if loc := b.location(); !strings.HasPrefix(loc, fmt.Sprintf("/problems/%d", e.p3.ID)) {
+		t.Fatalf("after the plan at %s", loc)
+	}
+	if n := b.count(`article.measure`); n != 2 {
+		t.Fatalf("the plan has %d measures, want 2", n)
+	}
+
+	// The list with a text search, then English.
+	b.open(fmt.Sprintf("/problems?campaign_id=%d&q=%s", e.campaign.ID, "低保"))
+	if got := b.text(`#list-count`); got != "共 1 个问题" {
+		t.Fatalf("search count %q", got)
+	}
+	b.screenshot("10-problem-list")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(css(`a.lang`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.text(`.nav`); !strings.Contains(got, "Dashboard") {
+		t.Fatalf("nav after switching to English: %q", got)
+	}
+	b.open(fmt.Sprintf("/problems/%d", e.p1.ID))
+	b.screenshot("11-problem-en")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(css(`a.lang`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+
+	// A phone.
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	b.open(fmt.Sprintf("/dashboard?campaign_id=%d", e.campaign.ID))
+	b.screenshot("12-dashboard-phone")
+	b.open(p1)
+	b.screenshot("13-problem-phone")
+	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
+}

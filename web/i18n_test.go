@@ -1,0 +1,99 @@
+package web
+
+import (
+	"io/fs"
+	"regexp"
+	"testing"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// TestCatalogue checks that both languages have the same keys, and that
+// every key the templates use and every domain name exists.
+func TestCatalogue(t *testing.T) {
+	cat := newCatalogue()
+	for a, b := range map[string]string{"zh": "en", "en": "zh"} {
+		for k := range cat[a] {
+			if _, ok := cat[b][k]; !ok {
+				t.Errorf("%q is in %s but not in %s", k, a, b)
+			}
+		}
+	}
+	used := regexp.MustCompile(`\.Tf? "([a-z_.0-9]+)"`)
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := fs.ReadFile(templateFS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := cat["zh"][m[1]]; !ok {
+				t.Errorf("%s uses %q, which the catalogue lacks", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, s := range domain.AllStages() {
+		keys = append(keys, "stage."+string(s))
+	}
+	for _, k := range []domain.MeasureKind{domain.KindImmediate, domain.KindDeadline, domain.KindLongTerm} {
+		keys = append(keys, "kind."+string(k))
+	}
+	for _, r := range []domain.Role{domain.RoleAdmin, domain.RoleLeader, domain.RoleSupervisor, domain.RoleDiscipline, domain.RoleUnit} {
+		keys = append(keys, "role."+string(r))
+	}
+	for _, a := range []domain.Action{domain.ActionCreate, domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionRejectPlan,
+		domain.ActionAcknowledge, domain.ActionReportProgress, domain.ActionCompleteMeasure, domain.ActionRequestClosure,
+		domain.ActionApproveClosure, domain.ActionRejectClosure} {
+		keys = append(keys, "action."+string(a))
+	}
+	for _, code := range []string{domain.EInvalid, domain.EUnauthorized, domain.EForbidden, domain.ENotFound, domain.EConflict, domain.EUnavailable, domain.EInternal} {
+		keys = append(keys, "err."+code)
+	}
+	for _, k := range keys {
+		if _, ok := cat["zh"][k]; !ok {
+			t.Errorf("the catalogue lacks %q", k)
+		}
+	}
+	if got := cat.lang("zh").Stage(domain.StageExecute); got != "整改落实" {
+		t.Errorf("execute in Chinese = %q", got)
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for header, want := range map[string]string{
+		"":                            "zh",
+		"zh-CN,zh;q=0.9":              "zh",
+		"en-US,en;q=0.9":              "en",
+		"en-US;q=0.5,zh-CN;q=0.8":     "zh",
+		"fr-FR,en;q=0.7,zh-TW;q=0.6":  "en",
+		"de-DE":                       "zh",
+		"zh-Hans-CN;q=0.9, en;q=0.95": "en",
+	} {
+		if got := fromAcceptLanguage(header); got != want {
+			t.Errorf("fromAcceptLanguage(%q) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/problems/1":          "/problems/1",
+		"/workbench?x=1":       "/workbench?x=1",
+		"//evil.example/":      "/d",
+		"https://evil.example": "/d",
+		"/\\evil.example":      "/d",
+		"":                     "/d",
+		"/a\r\nSet-Cookie: x":  "/d",
+	} {
+		if got := localPath(in, "/d"); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,314 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// page is what every template gets: the request's language, user and CSRF
+// token, the state of a form that failed, and the page's own Data.
+type page struct {
+	L     *lang
+	User  domain.User
+	CSRF  string
+	Path  string
+	Title string
+	// Flash is a success note after a redirect (?done=action).
+	Flash string
+	Forms *forms
+	// Units names units by ID.
+	Units map[int64]string
+	Data  any
+}
+
+// forms is the input of the one form that failed, so that its page shows
+// the message next to it and keeps what was typed.
+type forms struct {
+	name   string
+	values url.Values
+	err    string
+	// keepID keeps the failed form's request ID: after "unavailable" the
+	// same click may already have been applied, and resubmitting with the
+	// same ID applies it at most once.
+	keepID bool
+}
+
+// Val returns a kept field of form name.
+func (f *forms) Val(name, field string) string {
+	if f == nil || f.name != name {
+		return ""
+	}
+	return f.values.Get(field)
+}
+
+// Has reports whether a kept select of form name had value chosen.
+func (f *forms) Has(name, field string, value any) bool {
+	if f == nil || f.name != name {
+		return false
+	}
+	return slices.Contains(f.values[field], fmt.Sprint(value))
+}
+
+// Err returns the message of form name, "" if it did not fail.
+func (f *forms) Err(name string) string {
+	if f == nil || f.name != name {
+		return ""
+	}
+	return f.err
+}
+
+// RID returns the request ID the form carries: a new one per rendering, so
+// a double submit of one rendered form is applied once.
+func (f *forms) RID(name string) string {
+	if f != nil && f.name == name && f.keepID {
+		if id := f.values.Get("request_id"); id != "" {
+			return id
+		}
+	}
+	return uuid.NewString()
+}
+
+// failed returns the forms state of a refused form.
+func (h *Handler) failed(c *gin.Context, name string, err error) *forms {
+	_ = c.Request.ParseForm()
+	return &forms{
+		name: name, values: c.Request.PostForm, err: h.errorText(h.langOf(c), err),
+		keepID: domain.IsCode(err, domain.EUnavailable),
+	}
+}
+
+// errorText is the message shown for err: what kind of refusal, then the
+// domain's own words (internal details never reach the page).
+func (h *Handler) errorText(l *lang, err error) string {
+	code := domain.ErrorCode(err)
+	if code == domain.EInternal {
+		return l.T("err.internal")
+	}
+	return l.T("err."+code) + l.T("punct.colon") + domain.ErrorMessage(err)
+}
+
+// statusOf maps error codes to HTTP statuses exactly as the JSON API does.
+func statusOf(code string) int {
+	switch code {
+	case domain.EInvalid:
+		return http.StatusBadRequest
+	case domain.EUnauthorized:
+		return http.StatusUnauthorized
+	case domain.EForbidden:
+		return http.StatusForbidden
+	case domain.ENotFound:
+		return http.StatusNotFound
+	case domain.EConflict:
+		return http.StatusConflict
+	case domain.EUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(path.Base(n), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.New(base).Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", n, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// templateFuncs are pure helpers for templates.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(chinaTime()).Format("2006-01-02 15:04")
+		},
+		"add": func(a, b int) int { return a + b },
+		"percent": func(p *int) string {
+			if p == nil {
+				return ""
+			}
+			return strconv.Itoa(*p) + "%"
+		},
+		"has":    func(ids []int64, id int64) bool { return slices.Contains(ids, id) },
+		"stages": domain.AllStages,
+		"kinds": func() []domain.MeasureKind {
+			return []domain.MeasureKind{domain.KindImmediate, domain.KindDeadline, domain.KindLongTerm}
+		},
+		"roles": func() []domain.Role {
+			return []domain.Role{domain.RoleUnit, domain.RoleLeader, domain.RoleSupervisor, domain.RoleDiscipline, domain.RoleAdmin}
+		},
+		// stageState says where s lies relative to the current stage, for the
+		// timeline: done, current or todo.
+		"stageState": func(current, s domain.Stage) string {
+			all := domain.AllStages()
+			ci, si := slices.Index(all, current), slices.Index(all, s)
+			switch {
+			case si < ci || current == domain.StageClosed:
+				return "done"
+			case si == ci:
+				return "current"
+			}
+			return "todo"
+		},
+		"str": func(v any) string { return fmt.Sprint(v) },
+		// dict passes several values to a shared template.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+// chinaTime is the zone pages show times in, as domain.DateOf uses.
+func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
+
+// render writes page name with status.
+func (h *Handler) render(c *gin.Context, status int, name string, p *page) {
+	t, ok := h.pages[name]
+	if !ok {
+		h.logger.ErrorContext(c.Request.Context(), "web: no such page", slog.String("page", name))
+		c.String(http.StatusInternalServerError, "internal error")
+		c.Abort()
+		return
+	}
+	p.L = h.langOf(c)
+	p.User = currentUser(c)
+	p.CSRF = h.csrfToken(c)
+	p.Path = c.Request.URL.RequestURI()
+	if p.Flash == "" {
+		if done := c.Query("done"); done != "" {
+			if msg := p.L.Action(domain.Action(done)); !strings.HasPrefix(msg, "action.") {
+				p.Flash = p.L.T("common.done") + msg
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.logger.ErrorContext(c.Request.Context(), "web: render", slog.String("page", name), slog.Any("error", err))
+		c.String(http.StatusInternalServerError, "internal error")
+		c.Abort()
+		return
+	}
+	// Pages carry personal data: never cache them.
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// renderError shows err as a page with its status; internal errors are
+// logged and shown without detail. An expired session goes to login.
+func (h *Handler) renderError(c *gin.Context, err error) {
+	code := domain.ErrorCode(err)
+	if code == domain.EInternal {
+		h.logger.ErrorContext(c.Request.Context(), "web request failed",
+			slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.Any("error", err))
+	}
+	if code == domain.EUnauthorized {
+		h.toLogin(c)
+		return
+	}
+	if code == domain.EUnavailable {
+		c.Header("Retry-After", "5")
+	}
+	status := statusOf(code)
+	l := h.langOf(c)
+	title := l.T("err.page.other")
+	switch status {
+	case http.StatusForbidden:
+		title = l.T("err.page.403")
+	case http.StatusNotFound:
+		title = l.T("err.page.404")
+	}
+	h.render(c, status, "error", &page{Title: title, Data: errorPage{Status: status, Message: h.errorText(l, err)}})
+	c.Abort()
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+func (h *Handler) notFound(c *gin.Context) {
+	h.renderError(c, domain.Errorf(domain.ENotFound, "there is no page at %s", c.Request.URL.Path))
+}
+
+// redirect answers a successful POST: back to a page, noting what was done.
+func redirectDone(c *gin.Context, to string, action domain.Action) {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	c.Redirect(http.StatusSeeOther, to+sep+"done="+url.QueryEscape(string(action)))
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(c *gin.Context, name string) (int64, error) {
+	n, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, domain.Errorf(domain.ENotFound, "%s %q is not an ID", name, c.Param(name))
+	}
+	return n, nil
+}
+
+// formID reads an optional positive integer form or query value.
+func formID(v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, domain.Errorf(domain.EInvalid, "%q is not an ID", v)
+	}
+	return n, nil
+}
+
+// unitNames maps every unit's ID to its name.
+func (h *Handler) unitNames(c *gin.Context) (map[int64]string, []domain.Unit, error) {
+	units, err := h.svc.Store.ListUnits(c.Request.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[int64]string, len(units))
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	return names, units, nil
+}

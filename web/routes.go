@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes is the one list of the UI's pages and actions. Every POST passes
+// the session check and then the CSRF check.
+func (h *Handler) routes(r *gin.Engine, static http.FileSystem) {
+	r.GET("/static/*filepath", cacheStatic, gin.WrapH(http.StripPrefix("/static/", http.FileServer(static))))
+	r.GET("/lang/:code", h.switchLanguage)
+
+	anon := r.Group("", h.optionalUser)
+	anon.GET("/login", h.loginPage)
+	anon.POST("/login", h.checkCSRF, h.login)
+
+	s := r.Group("", h.requireUser)
+	s.GET("/", h.home)
+	s.POST("/logout", h.checkCSRF, h.logout)
+	s.GET("/dashboard", h.dashboard)
+
+	s.GET("/problems", h.problemList)
+	s.GET("/problems/:id", h.problemDetail)
+	s.GET("/problems/:id/plan", h.planEditor)
+
+	p := s.Group("", h.checkCSRF)
+	p.POST("/problems/:id/plan", h.planSubmit)
+	p.POST("/problems/:id/plan/approve", h.planApprove)
+	p.POST("/problems/:id/plan/reject", h.planReject)
+	p.POST("/problems/:id/measures/:mid/acknowledge", h.measureAcknowledge)
+	p.POST("/problems/:id/measures/:mid/progress", h.measureProgress)
+	p.POST("/problems/:id/measures/:mid/complete", h.measureComplete)
+	p.POST("/problems/:id/closure-request", h.closureRequest)
+	p.POST("/problems/:id/closure/approve", h.closureApprove)
+	p.POST("/problems/:id/closure/reject", h.closureReject)
+	// Evidence (佐证材料), extensions (延期申请), reminders (催办/预警),
+	// look-backs (回头看) and reports (通报) are built in their own issues;
+	// their routes go here, one file each.
+
+	s.GET("/workbench", h.workbench)
+	s.GET("/review", h.reviewQueue)
+	s.GET("/plans", h.planQueue)
+
+	s.GET("/admin/units", h.unitsPage)
+	p.POST("/admin/units", h.unitCreate)
+	s.GET("/admin/users", h.usersPage)
+	p.POST("/admin/users", h.userCreate)
+	s.GET("/campaigns/new", h.campaignNewPage)
+	p.POST("/campaigns", h.campaignCreate)
+	s.GET("/campaigns/:id/problems/new", h.problemNewPage)
+	p.POST("/campaigns/:id/problems", h.problemCreate)
+}
+
+// cacheStatic lets browsers keep the embedded assets for a while; they only
+// change with a new binary.
+func cacheStatic(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=600")
+	c.Next()
+}

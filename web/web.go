@@ -1,0 +1,76 @@
+// Package web is Rectify's server-rendered UI in Chinese (and English): the
+// same service calls as the JSON API, one file per page or action, templates
+// and assets embedded in the binary so that it runs on a closed network.
+package web
+
+import (
+	"crypto/rand"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rectify/rectify/internal/service"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Handler serves the web pages. Everything it holds is built once in New
+// and only read afterwards.
+type Handler struct {
+	svc    *service.Service
+	logger *slog.Logger
+	// pages maps a page name to its template set (layout, partials, page).
+	pages map[string]*template.Template
+	cat   catalogue
+	// csrfKey signs CSRF tokens; a new key per process invalidates open
+	// forms on restart, which is acceptable (the form re-renders).
+	csrfKey []byte
+	router  *gin.Engine
+}
+
+// New builds the templates, the catalogue and the router.
+func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
+	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32)}
+	if _, err := rand.Read(h.csrfKey); err != nil {
+		return nil, fmt.Errorf("web: csrf key: %w", err)
+	}
+	var err error
+	if h.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	h.router = gin.New()
+	h.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
+		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
+		h.renderError(c, fmt.Errorf("panic: %v", recovered))
+	}), h.securityHeaders, h.language)
+	h.router.NoRoute(h.optionalUser, h.notFound)
+	h.routes(h.router, http.FS(static))
+	return h, nil
+}
+
+// ServeHTTP makes Handler an http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+
+// securityHeaders forbid inline script and style, framing and MIME sniffing.
+func (h *Handler) securityHeaders(c *gin.Context) {
+	hd := c.Writer.Header()
+	hd.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Frame-Options", "DENY")
+	c.Next()
+}

@@ -1,0 +1,465 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/rectify/rectify/activities"
+	"github.com/rectify/rectify/internal/app"
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/service"
+	"github.com/rectify/rectify/internal/store"
+	"github.com/rectify/rectify/internal/store/storetest"
+	"github.com/rectify/rectify/workflows"
+)
+
+// env is the whole app in-process: a real Temporal test server and worker,
+// a SQLite store, the service, and the API and pages on one HTTP server, as
+// internal/app wires them, with a small campaign walked through the same
+// service calls a person would make.
+type env struct {
+	URL   string
+	svc   *service.Service
+	users map[string]domain.User
+	units map[string]domain.Unit
+	// p1 (lead 社会救助处) and p2 (lead 办公室) are in execute; p3 in plan.
+	p1, p2, p3 domain.Problem
+	campaign   domain.Campaign
+}
+
+const password = "password1"
+
+func newEnv(t *testing.T, st *store.Store) *env {
+	t.Helper()
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
+		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		(&activities.Activities{Store: st}).Register(r)
+	})
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
+	handler, err := app.NewHandler(svc, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	e := &env{URL: srv.URL, svc: svc, users: map[string]domain.User{}, units: map[string]domain.Unit{}}
+	e.seed(t)
+	return e
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func (e *env) seed(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := e.svc.CreateUserUnchecked(ctx, domain.NewUser{Username: "admin", Password: password, DisplayName: "管理员", Role: domain.RoleAdmin})
+	must(t, err)
+	e.users["admin"] = admin
+	for _, name := range []string{"社会救助处", "办公室", "养老服务处"} {
+		u, err := e.svc.CreateUnit(ctx, admin, name)
+		must(t, err)
+		e.units[name] = u
+	}
+	for _, nu := range []domain.NewUser{
+		{Username: "leader1", DisplayName: "王组长", Role: domain.RoleLeader},
+		{Username: "leader2", DisplayName: "李副组长", Role: domain.RoleLeader},
+		{Username: "super", DisplayName: "赵督办", Role: domain.RoleSupervisor},
+		{Username: "ua", DisplayName: "救助处张三", Role: domain.RoleUnit, UnitID: e.units["社会救助处"].ID},
+		{Username: "ub", DisplayName: "办公室李四", Role: domain.RoleUnit, UnitID: e.units["办公室"].ID},
+	} {
+		nu.Password = password
+		u, err := e.svc.CreateUser(ctx, admin, nu)
+		must(t, err)
+		e.users[nu.Username] = u
+	}
+	c, err := e.svc.CreateCampaign(ctx, e.users["leader1"], domain.Campaign{
+		Title: "省委第四巡视组反馈意见整改", InspectedBody: "省民政厅党组", InspectionTeam: "省委第四巡视组",
+	})
+	must(t, err)
+	e.campaign = c
+	future := domain.DateOf(time.Now().AddDate(0, 2, 0))
+	walk := func(title string, lead, co domain.Unit, unitUser string) domain.Problem {
+		p, err := e.svc.CreateProblem(ctx, e.users["leader1"], domain.NewProblem{CampaignID: c.ID, Title: title, Section: "民生保障"})
+		must(t, err)
+		e.act(t, p.ID, "leader1", domain.Command{Action: domain.ActionSubmitPlan, Plan: &domain.PlanInput{
+			LeadUnitID: lead.ID, Measures: []domain.MeasureInput{{
+				Title: "开展专项核查", Kind: domain.KindDeadline, LeadUnitID: lead.ID, CoUnitIDs: []int64{co.ID},
+				ResponsibleLeader: "分管厅领导", Deadline: future,
+			}},
+		}})
+		e.act(t, p.ID, "leader2", domain.Command{Action: domain.ActionApprovePlan, Text: "同意"})
+		return e.act(t, p.ID, unitUser, domain.Command{Action: domain.ActionAcknowledge, MeasureID: 1})
+	}
+	e.p1 = walk("低保动态管理不及时", e.units["社会救助处"], e.units["办公室"], "ua")
+	e.p2 = walk("机关信息系统建设滞后", e.units["办公室"], e.units["养老服务处"], "ub")
+	e.p3, err = e.svc.CreateProblem(ctx, e.users["leader1"], domain.NewProblem{CampaignID: c.ID, Title: "养老机构安全隐患排查不彻底", Section: "民生保障"})
+	must(t, err)
+	if e.p1.Stage != domain.StageExecute || e.p2.Stage != domain.StageExecute {
+		t.Fatalf("seed: stages %s, %s; want execute", e.p1.Stage, e.p2.Stage)
+	}
+}
+
+func (e *env) act(t *testing.T, problemID int64, user string, cmd domain.Command) domain.Problem {
+	t.Helper()
+	u := e.users[user]
+	cmd.Actor, cmd.RequestID = u.Actor(), uuid.NewString()
+	p, err := e.svc.Act(context.Background(), problemID, cmd)
+	must(t, err)
+	return p
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// browserClient is a plain HTTP client with a cookie jar that does not
+// follow redirects, to look at what the server answers.
+func browserClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	must(t, err)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func get(t *testing.T, c *http.Client, u string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	must(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// login signs c in through the login form (header goes with the POST) and
+// returns the response and a CSRF token of the session, read from the
+// dashboard.
+func login(t *testing.T, e *env, c *http.Client, user string, header ...string) (*http.Response, string) {
+	t.Helper()
+	_, body := get(t, c, e.URL+"/login")
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the login page:\n%s", body)
+	}
+	resp, _ := post(t, c, e.URL+"/login", url.Values{"csrf_token": {m[1]}, "username": {user}, "password": {password}}, header...)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: status %d", user, resp.StatusCode)
+	}
+	_, body = get(t, c, e.URL+"/dashboard")
+	m = csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token on the dashboard:\n%s", body)
+	}
+	return resp, m[1]
+}
+
+func TestWeb(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	// The browser first: the HTTP checks add a newer campaign, which would
+	// become the dashboards' default.
+	t.Run("Browser", func(t *testing.T) { testBrowser(t, e) })
+	t.Run("HTTP", func(t *testing.T) { testHTTP(t, e) })
+}
+
+// testHTTP checks what a browser cannot easily show: headers, cookies,
+// CSRF and the status of refusals.
+func testHTTP(t *testing.T, e *env) {
+	t.Run("RedirectsToLogin", func(t *testing.T) {
+		c := browserClient(t)
+		resp, _ := get(t, c, e.URL+"/")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+			t.Fatalf("GET / = %d %s, want 303 /login", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, _ = get(t, c, e.URL+"/problems/1")
+		if loc := resp.Header.Get("Location"); loc != "/login?next=%2Fproblems%2F1" {
+			t.Fatalf("GET /problems/1 redirects to %q", loc)
+		}
+	})
+	t.Run("SecurityHeaders", func(t *testing.T) {
+		resp, body := get(t, browserClient(t), e.URL+"/login")
+		for name, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "same-origin",
+		} {
+			if got := resp.Header.Get(name); !strings.HasPrefix(got, want) {
+				t.Errorf("%s = %q, want %q…", name, got, want)
+			}
+		}
+		if strings.Contains(body, "<script>") || strings.Contains(body, "style=") || strings.Contains(body, "<style") {
+			t.Errorf("the login page has inline script or style")
+		}
+		if !strings.Contains(body, "登录") {
+			t.Errorf("the login page is not in Chinese by default")
+		}
+	})
+	t.Run("SessionCookie", func(t *testing.T) {
+		resp, _ := login(t, e, browserClient(t), "ua")
+		ck := findCookie(resp, "rectify_session")
+		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure || ck.Path != "/" {
+			t.Fatalf("session cookie = %+v, want HttpOnly, SameSite=Lax, Path=/, not Secure over plain HTTP", ck)
+		}
+		resp, _ = login(t, e, browserClient(t), "ua", "X-Forwarded-Proto", "https")
+		if ck := findCookie(resp, "rectify_session"); ck == nil || !ck.Secure {
+			t.Fatalf("session cookie behind TLS = %+v, want Secure", ck)
+		}
+	})
+	t.Run("WrongPasswordKeepsUsername", func(t *testing.T) {
+		c := browserClient(t)
+		_, body := get(t, c, e.URL+"/login")
+		tok := csrfRE.FindStringSubmatch(body)[1]
+		resp, body := post(t, c, e.URL+"/login", url.Values{"csrf_token": {tok}, "username": {"ua"}, "password": {"nope-nope"}})
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码错误") || !strings.Contains(body, `value="ua"`) {
+			t.Fatalf("wrong password: %d, message or username missing", resp.StatusCode)
+		}
+	})
+	t.Run("CSRF", func(t *testing.T) {
+		c := browserClient(t)
+		_, tok := login(t, e, c, "ua")
+		path := fmt.Sprintf("%s/problems/%d/measures/1/progress", e.URL, e.p1.ID)
+		for name, form := range map[string]url.Values{
+			"Missing": {"text": {"x"}, "request_id": {"r1"}},
+			"Wrong":   {"text": {"x"}, "request_id": {"r1"}, "csrf_token": {tok + "x"}},
+		} {
+			resp, body := post(t, c, path, form)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "无权访问") {
+				t.Errorf("%s token: status %d, want the 403 page", name, resp.StatusCode)
+			}
+		}
+		// Another session's token is refused too.
+		_, other := login(t, e, browserClient(t), "ua")
+		if resp, _ := post(t, c, path, url.Values{"text": {"x"}, "request_id": {"r1"}, "csrf_token": {other}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("another session's token: status %d, want 403", resp.StatusCode)
+		}
+		if resp, _ := post(t, browserClient(t), e.URL+"/login", url.Values{"username": {"ua"}, "password": {password}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("login without a token: status %d, want 403", resp.StatusCode)
+		}
+	})
+	t.Run("ForbiddenAndNotFound", func(t *testing.T) {
+		c := browserClient(t)
+		login(t, e, c, "ua")
+		resp, body := get(t, c, fmt.Sprintf("%s/problems/%d", e.URL, e.p2.ID))
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "无权访问") || strings.Contains(body, e.p2.Title) {
+			t.Errorf("another unit's problem: status %d, want a 403 page without its title", resp.StatusCode)
+		}
+		if resp, _ := get(t, c, e.URL+"/problems/99999"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown problem: status %d", resp.StatusCode)
+		}
+		if resp, body := get(t, c, e.URL+"/no/such/page"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "页面不存在") {
+			t.Errorf("unknown page: status %d", resp.StatusCode)
+		}
+		if resp, _ := get(t, c, e.URL+"/admin/users"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("unit user on admin page: status %d", resp.StatusCode)
+		}
+		_, body = get(t, c, e.URL+"/problems")
+		if strings.Contains(body, e.p2.Title) || !strings.Contains(body, e.p1.Title) {
+			t.Errorf("a unit user's list shows other units' problems or misses its own")
+		}
+	})
+	t.Run("DoubleSubmitAppliesOnce", func(t *testing.T) {
+		c := browserClient(t)
+		_, tok := login(t, e, c, "ub")
+		path := fmt.Sprintf("%s/problems/%d/measures/1/progress", e.URL, e.p2.ID)
+		form := url.Values{"csrf_token": {tok}, "request_id": {uuid.NewString()}, "text": {"第一次调度"}, "percent": {"10"}}
+		for range 2 {
+			if resp, _ := post(t, c, path, form); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("progress: status %d", resp.StatusCode)
+			}
+		}
+		p, err := e.svc.Problem(context.Background(), e.users["ub"], e.p2.ID)
+		must(t, err)
+		if p.Measures[0].ProgressCount != 1 {
+			t.Fatalf("progress count = %d after a double submit, want 1", p.Measures[0].ProgressCount)
+		}
+	})
+	t.Run("English", func(t *testing.T) {
+		c := browserClient(t)
+		_, body := get(t, c, e.URL+"/login", "Accept-Language", "en-US,en;q=0.9,zh;q=0.5")
+		if !strings.Contains(body, "Log in") {
+			t.Errorf("Accept-Language en did not give English")
+		}
+		resp, _ := get(t, c, e.URL+"/lang/en", "Referer", e.URL+"/login")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+			t.Fatalf("/lang/en = %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, body = get(t, c, e.URL+"/login", "Accept-Language", "zh-CN")
+		if !strings.Contains(body, "Log in") {
+			t.Errorf("the lang cookie did not win over Accept-Language")
+		}
+	})
+	t.Run("AdminForms", func(t *testing.T) {
+		c := browserClient(t)
+		_, tok := login(t, e, c, "admin")
+		resp, body := post(t, c, e.URL+"/admin/units", url.Values{"csrf_token": {tok}, "name": {"办公室"}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="办公室"`) || !strings.Contains(body, "already exists") {
+			t.Fatalf("duplicate unit: status %d, want 409 with the name kept", resp.StatusCode)
+		}
+		resp, body = post(t, c, e.URL+"/admin/users", url.Values{"csrf_token": {tok}, "username": {"uc"}, "display_name": {"新用户"},
+			"password": {"short"}, "role": {"unit"}, "unit_id": {fmt.Sprint(e.units["养老服务处"].ID)}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `value="新用户"`) || strings.Contains(body, `value="short"`) ||
+			!strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, e.units["养老服务处"].ID)) {
+			t.Fatalf("short password: status %d, want 400 with the input (but not the password) kept", resp.StatusCode)
+		}
+		resp, _ = post(t, c, e.URL+"/campaigns", url.Values{"csrf_token": {tok}, "title": {"第二轮巡视整改"}, "feedback_date": {"2026-01-15"}})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "/problems/new") {
+			t.Fatalf("new campaign: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		newProblem := resp.Header.Get("Location")
+		resp, body = post(t, c, e.URL+strings.TrimSuffix(newProblem, "/new"), url.Values{"csrf_token": {tok}, "title": {" "}, "section": {"党的建设"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `value="党的建设"`) {
+			t.Fatalf("empty problem title: status %d, want 400 with the section kept", resp.StatusCode)
+		}
+		resp, _ = post(t, c, e.URL+strings.TrimSuffix(newProblem, "/new"), url.Values{"csrf_token": {tok}, "title": {"意识形态工作责任制落实不到位"}})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/problems/") {
+			t.Fatalf("new problem: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, body := get(t, c, e.URL+resp.Header.Get("Location")); resp.StatusCode != http.StatusOK || !strings.Contains(body, "意识形态工作责任制落实不到位") {
+			t.Fatalf("the new problem's page: %d", resp.StatusCode)
+		}
+	})
+	t.Run("APIStillServed", func(t *testing.T) {
+		resp, body := get(t, browserClient(t), e.URL+"/healthz")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
+			t.Errorf("/healthz = %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := get(t, browserClient(t), e.URL+"/api/v1/me"); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("/api/v1/me without token = %d", resp.StatusCode)
+		}
+	})
+}
+
+func findCookie(resp *http.Response, name string) *http.Cookie {
+	for _, ck := range resp.Cookies() {
+		if ck.Name == name {
+			return ck
+		}
+	}
+	return nil
+}
+
+// artifactsDir is where screenshots go: $RECTIFY_ARTIFACTS_DIR, else
+// artifacts/web at the repository root (git-ignored).
+func artifactsDir(t *testing.T) string {
+	dir := os.Getenv("RECTIFY_ARTIFACTS_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "artifacts", "web")
+	}
+	must(t, os.MkdirAll(dir, 0o755))
+	abs, err := filepath.Abs(dir)
+	must(t, err)
+	return abs
+}
+
+// TestDashboardReads checks the dashboard's and lists' queries on both
+// backends (the browser test runs on SQLite only).
+func TestDashboardReads(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := context.Background()
+		e.act(t, e.p1.ID, "ua", domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: 1, Text: "完成"})
+		e.act(t, e.p1.ID, "ua", domain.Command{Action: domain.ActionRequestClosure})
+		e.act(t, e.p1.ID, "super", domain.Command{Action: domain.ActionApproveClosure})
+
+		d, err := e.svc.Dashboard(ctx, e.users["leader1"], e.campaign.ID)
+		must(t, err)
+		if d.Total != 3 || d.Closed != 1 || d.CompletionPercent() != 33 || d.StageCounts[domain.StagePlan] != 1 || d.StageCounts[domain.StageExecute] != 1 {
+			t.Errorf("leader's dashboard: total %d closed %d stages %v", d.Total, d.Closed, d.StageCounts)
+		}
+		if len(d.Closures) != 1 || d.Closures[0].N != 1 || d.Closures[0].Day != e.svc.Today() {
+			t.Errorf("closures = %+v, want one today", d.Closures)
+		}
+		if len(d.Units) != 3 || d.Units[0].Name != "社会救助处" || d.Units[0].Total != 1 || d.Units[0].Closed != 1 || d.Units[1].Total != 2 {
+			t.Errorf("units = %+v", d.Units)
+		}
+		if len(d.Deadlines) != 1 || d.Deadlines[0].ProblemID != e.p2.ID {
+			t.Errorf("deadlines = %+v, want p2's open measure only", d.Deadlines)
+		}
+
+		d, err = e.svc.Dashboard(ctx, e.users["ua"], e.campaign.ID)
+		must(t, err)
+		if d.Total != 1 || d.Closed != 1 || len(d.Units) != 1 || len(d.Deadlines) != 0 || len(d.Closures) != 1 {
+			t.Errorf("unit user's dashboard is not scoped: %+v", d)
+		}
+		d, err = e.svc.Dashboard(ctx, e.users["ub"], e.campaign.ID)
+		must(t, err)
+		if d.Total != 2 || d.Closed != 1 || len(d.Units) != 1 || d.Units[0].Total != 2 {
+			t.Errorf("co-unit's dashboard: %+v", d)
+		}
+
+		search := func(user, text string, stage domain.Stage) []domain.Problem {
+			ps, total, err := e.svc.SearchProblems(ctx, e.users[user], store.ProblemQuery{Text: text, ProblemFilter: domain.ProblemFilter{CampaignID: e.campaign.ID, Stage: stage}})
+			must(t, err)
+			if int(total) != len(ps) {
+				t.Errorf("total %d, %d problems", total, len(ps))
+			}
+			return ps
+		}
+		if ps := search("leader1", "低保", ""); len(ps) != 1 || ps[0].ID != e.p1.ID || len(ps[0].Measures) != 1 {
+			t.Errorf("search 低保 = %+v", ps)
+		}
+		if ps := search("leader1", "民生", ""); len(ps) != 3 {
+			t.Errorf("search by section found %d, want 3", len(ps))
+		}
+		if ps := search("ua", "", ""); len(ps) != 1 {
+			t.Errorf("unit user sees %d problems, want 1", len(ps))
+		}
+		if ps := search("ua", "信息系统", ""); len(ps) != 0 {
+			t.Errorf("unit user found another unit's problem by text")
+		}
+		if ps := search("leader1", "100%_", ""); len(ps) != 0 {
+			t.Errorf("LIKE wildcards are not escaped")
+		}
+		if ps := search("leader1", "", domain.StageClosed); len(ps) != 1 {
+			t.Errorf("closed: %d", len(ps))
+		}
+	})
+}
