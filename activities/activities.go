@@ -5,17 +5,31 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"go.temporal.io/sdk/activity"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/workflows"
 )
 
-// Activities writes what the workflows decide.
+// Activities writes what the workflows decide and delivers notifications.
 type Activities struct {
 	Store *store.Store
+	// Mailer and Webhook are optional channels beyond the inbox.
+	Mailer  *notify.Mailer
+	Webhook *notify.Webhook
+	// Problems sends decisions to problem workflows (the report rounds use
+	// it); it is the same service the API calls.
+	Problems ProblemActor
+}
+
+// ProblemActor sends a decision to a problem's workflow.
+type ProblemActor interface {
+	Act(ctx context.Context, problemID int64, cmd domain.Command) (domain.Problem, error)
 }
 
 // Registry is the part of a Temporal worker that registers activities.
@@ -26,6 +40,109 @@ type Registry interface {
 // Register registers every activity under the name workflows use.
 func (a *Activities) Register(r Registry) {
 	r.RegisterActivityWithOptions(a.RecordTransition, activity.RegisterOptions{Name: workflows.RecordTransitionActivity})
+	r.RegisterActivityWithOptions(a.Notify, activity.RegisterOptions{Name: workflows.NotifyActivity})
+	r.RegisterActivityWithOptions(a.Deliver, activity.RegisterOptions{Name: workflows.DeliverActivity})
+	r.RegisterActivityWithOptions(a.MarkDeliveryFailed, activity.RegisterOptions{Name: workflows.MarkDeliveryFailedActivity})
+	r.RegisterActivityWithOptions(a.RequestReports, activity.RegisterOptions{Name: workflows.RequestReportsActivity})
+}
+
+// RequestReports asks every problem of a campaign in execute for its
+// progress reports. Each request has an ID derived from the round, so a
+// retried activity asks each problem once.
+func (a *Activities) RequestReports(ctx context.Context, in workflows.RequestReportsInput) (workflows.RequestReportsResult, error) {
+	var res workflows.RequestReportsResult
+	for offset := 0; ; offset += 200 {
+		problems, _, err := a.Store.ListProblems(ctx, domain.ProblemFilter{
+			CampaignID: in.CampaignID, Stage: domain.StageExecute, Offset: offset, Limit: 200,
+		})
+		if err != nil {
+			return res, err
+		}
+		for _, p := range problems {
+			activity.RecordHeartbeat(ctx, p.ID)
+			_, err := a.Problems.Act(ctx, p.ID, domain.Command{
+				Action: domain.ActionRequestReports, RequestID: fmt.Sprintf("round:%s:p%d", in.RoundID, p.ID),
+				Actor: domain.SchedulerActor, Deadline: in.Due,
+			})
+			switch {
+			case err == nil:
+				res.Asked++
+			case domain.IsCode(err, domain.EConflict):
+				res.Skipped++ // moved on since it was listed, or every measure done
+			default:
+				return res, err
+			}
+		}
+		if len(problems) < 200 {
+			return res, nil
+		}
+	}
+}
+
+// Notify writes a notice into the inbox of everyone its audience names and
+// records the email and webhook sends it needs. The store keeps one row per
+// (key, user) and per (key, channel, target), so retries and replays send
+// nothing twice. It returns the IDs of the sends still to do.
+func (a *Activities) Notify(ctx context.Context, n domain.Notice) ([]int64, error) {
+	users, err := a.Store.Recipients(ctx, n.Audience)
+	if err != nil {
+		return nil, err
+	}
+	created, err := a.Store.CreateNotifications(ctx, n, users)
+	if err != nil {
+		return nil, err
+	}
+	channels := map[string][]string{}
+	if a.Mailer.Enabled() {
+		for _, u := range users {
+			if u.Email != "" {
+				channels[store.ChannelEmail] = append(channels[store.ChannelEmail], u.Email)
+			}
+		}
+	}
+	if a.Webhook.Enabled() {
+		channels[store.ChannelWebhook] = []string{"webhook"}
+	}
+	pending, err := a.Store.CreateDeliveries(ctx, n.Key, channels)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(pending))
+	for i, d := range pending {
+		ids[i] = d.ID
+	}
+	activity.GetLogger(ctx).Info("notice written", "key", n.Key, "kind", n.Kind, "recipients", len(users), "new", created, "sends", len(ids))
+	return ids, nil
+}
+
+// Deliver sends one email or webhook and records the attempt. A delivery
+// already sent is not sent again.
+func (a *Activities) Deliver(ctx context.Context, in workflows.DeliverInput) error {
+	d, err := a.Store.Delivery(ctx, in.DeliveryID)
+	if err != nil {
+		return err
+	}
+	if d.Status != store.DeliveryPending {
+		return nil
+	}
+	switch d.Channel {
+	case store.ChannelEmail:
+		err = a.Mailer.Send(ctx, d.Target, in.Notice)
+	case store.ChannelWebhook:
+		err = a.Webhook.Send(ctx, in.Notice)
+	default:
+		err = fmt.Errorf("unknown channel %q", d.Channel)
+	}
+	if recErr := a.Store.FinishDelivery(ctx, d.ID, err, false); recErr != nil && err == nil {
+		// Sent but not recorded: returning the error would send again.
+		activity.GetLogger(ctx).Warn("delivery sent but not recorded", "id", d.ID, "error", recErr)
+	}
+	return err
+}
+
+// MarkDeliveryFailed records that a delivery gave up after its retries.
+func (a *Activities) MarkDeliveryFailed(ctx context.Context, in workflows.DeliverInput) error {
+	return a.Store.FinishDelivery(ctx, in.DeliveryID, errors.New(in.Error), true)
 }
 
 // RecordTransition writes an accepted transition to the read model and the

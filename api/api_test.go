@@ -27,14 +27,23 @@ import (
 // a first admin "admin" / "admin-password".
 func newServer(t *testing.T, st *store.Store) apitest.Client {
 	t.Helper()
+	return newServerWith(t, &activities.Activities{Store: st})
+}
+
+// newServerWith is newServer with the given activities (and their store).
+func newServerWith(t *testing.T, acts *activities.Activities) apitest.Client {
+	t.Helper()
+	st := acts.Store
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
 	tc := ts.GetDefaultClient()
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
-		(&activities.Activities{Store: st}).Register(r)
+		r.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
+		acts.Register(r)
 	})
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, tc, logger, time.Hour)
+	acts.Problems = svc
 	if _, err := svc.CreateUserUnchecked(context.Background(), domain.NewUser{
 		Username: "admin", Password: "admin-password", Role: domain.RoleAdmin,
 	}); err != nil {

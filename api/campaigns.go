@@ -15,10 +15,15 @@ type campaignRequest struct {
 	InspectionStart string `json:"inspection_start"`
 	InspectionEnd   string `json:"inspection_end"`
 	FeedbackDate    string `json:"feedback_date"`
+	// Policy durations: {"warning_window":"3d","ack_window":"48h",…}.
+	Policy *domain.Policy `json:"policy"`
 }
 
 func (r campaignRequest) toDomain() (domain.Campaign, error) {
 	c := domain.Campaign{Title: r.Title, InspectedBody: r.InspectedBody, InspectionTeam: r.InspectionTeam}
+	if r.Policy != nil {
+		c.Policy = *r.Policy
+	}
 	var err error
 	if c.InspectionStart, err = optionalDate("inspection_start", r.InspectionStart); err != nil {
 		return c, err

@@ -48,7 +48,7 @@ type reasonRequest struct {
 
 func (s *Server) submitPlan(c *gin.Context) {
 	var req planRequest
-	s.act(c, domain.ActionSubmitPlan, false, &req, func(cmd *domain.Command) error {
+	s.actRespond(c, domain.ActionSubmitPlan, false, &req, func(cmd *domain.Command) error {
 		plan := domain.PlanInput{LeadUnitID: int64(req.LeadUnitID)}
 		for i, m := range req.Measures {
 			deadline, err := optionalDate(fmt.Sprintf("measure %d: deadline", i+1), m.Deadline)
@@ -67,21 +67,21 @@ func (s *Server) submitPlan(c *gin.Context) {
 
 func (s *Server) approvePlan(c *gin.Context) {
 	var req commentRequest
-	s.act(c, domain.ActionApprovePlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
+	s.actRespond(c, domain.ActionApprovePlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
 }
 
 func (s *Server) rejectPlan(c *gin.Context) {
 	var req reasonRequest
-	s.act(c, domain.ActionRejectPlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
+	s.actRespond(c, domain.ActionRejectPlan, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
 }
 
 func (s *Server) acknowledge(c *gin.Context) {
-	s.act(c, domain.ActionAcknowledge, true, nil, nil)
+	s.actRespond(c, domain.ActionAcknowledge, true, nil, nil)
 }
 
 func (s *Server) reportProgress(c *gin.Context) {
 	var req progressRequest
-	s.act(c, domain.ActionReportProgress, true, &req, func(cmd *domain.Command) error {
+	s.actRespond(c, domain.ActionReportProgress, true, &req, func(cmd *domain.Command) error {
 		cmd.Progress = &domain.ProgressInput{Text: req.Text, Percent: req.Percent}
 		return nil
 	})
@@ -89,63 +89,77 @@ func (s *Server) reportProgress(c *gin.Context) {
 
 func (s *Server) completeMeasure(c *gin.Context) {
 	var req summaryRequest
-	s.act(c, domain.ActionCompleteMeasure, true, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
+	s.actRespond(c, domain.ActionCompleteMeasure, true, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
 }
 
 func (s *Server) requestClosure(c *gin.Context) {
 	var req summaryRequest
-	s.act(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
+	s.actRespond(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
 }
 
 func (s *Server) approveClosure(c *gin.Context) {
 	var req commentRequest
-	s.act(c, domain.ActionApproveClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
+	s.actRespond(c, domain.ActionApproveClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Comment; return nil })
 }
 
 func (s *Server) rejectClosure(c *gin.Context) {
 	var req reasonRequest
-	s.act(c, domain.ActionRejectClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
+	s.actRespond(c, domain.ActionRejectClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
 }
 
 // act is the shared shape of every action handler: read the IDs, bind the
 // body into req (an empty body is allowed where req is optional), fill the
 // command, send it, render the problem.
-func (s *Server) act(c *gin.Context, action domain.Action, onMeasure bool, req any, fill func(*domain.Command) error) {
+func (s *Server) act(c *gin.Context, action domain.Action, onMeasure bool, req any, fill func(*domain.Command) error) (domain.Problem, bool) {
 	problemID, err := pathID(c, "id")
 	if err != nil {
 		s.renderError(c, err)
-		return
+		return domain.Problem{}, false
 	}
 	u := currentUser(c)
 	cmd := domain.Command{Action: action, Actor: u.Actor()}
 	if onMeasure {
 		if cmd.MeasureID, err = pathID(c, "mid"); err != nil {
 			s.renderError(c, err)
-			return
+			return domain.Problem{}, false
 		}
 	}
 	if cmd.RequestID, err = requestID(c, u, action, problemID); err != nil {
 		s.renderError(c, err)
-		return
+		return domain.Problem{}, false
 	}
-	if req != nil && (c.Request.ContentLength != 0 || action != domain.ActionApprovePlan && action != domain.ActionApproveClosure && action != domain.ActionRequestClosure) {
+	if req != nil && (c.Request.ContentLength != 0 || !optionalBody[action]) {
 		if err := bindJSON(c, req); err != nil {
 			s.renderError(c, err)
-			return
+			return domain.Problem{}, false
 		}
 	}
 	if fill != nil {
 		if err := fill(&cmd); err != nil {
 			s.renderError(c, err)
-			return
+			return domain.Problem{}, false
 		}
 	}
 	p, err := s.svc.Act(c.Request.Context(), problemID, cmd)
 	if err != nil {
 		s.renderError(c, err)
-		return
+		return domain.Problem{}, false
 	}
-	c.JSON(http.StatusOK, p)
+	return p, true
+}
+
+// actRespond runs act and renders the problem after it.
+func (s *Server) actRespond(c *gin.Context, action domain.Action, onMeasure bool, req any, fill func(*domain.Command) error) {
+	if p, ok := s.act(c, action, onMeasure, req, fill); ok {
+		c.JSON(http.StatusOK, p)
+	}
+}
+
+// optionalBody lists the actions whose body may be left out: all their
+// fields are optional.
+var optionalBody = map[domain.Action]bool{
+	domain.ActionApprovePlan: true, domain.ActionApproveClosure: true,
+	domain.ActionRequestClosure: true, domain.ActionApproveExtension: true,
 }
 
 func requestID(c *gin.Context, u domain.User, action domain.Action, problemID int64) (string, error) {

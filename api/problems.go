@@ -56,6 +56,7 @@ func (s *Server) listProblems(c *gin.Context) {
 		return
 	}
 	f.Stage = domain.Stage(c.Query("stage"))
+	f.Light = domain.Light(c.Query("light"))
 	problems, total, err := s.svc.ListProblems(c.Request.Context(), currentUser(c), f)
 	if err != nil {
 		s.renderError(c, err)

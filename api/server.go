@@ -63,6 +63,11 @@ func (s *Server) routes() {
 	authed.POST("/campaigns", s.createCampaign)
 	authed.GET("/campaigns/:id", s.getCampaign)
 	authed.POST("/campaigns/:id/problems", s.createProblem)
+	authed.POST("/campaigns/:id/import", s.importFile)
+	authed.GET("/campaigns/:id/report", s.getReport)
+	authed.GET("/campaigns/:id/ledger.xlsx", s.getLedger)
+	authed.GET("/campaigns/:id/narrative", s.getNarrative)
+	authed.PUT("/campaigns/:id/narrative", s.putNarrative)
 
 	authed.GET("/problems", s.listProblems)
 	authed.GET("/problems/:id", s.getProblem)
@@ -76,6 +81,15 @@ func (s *Server) routes() {
 	authed.POST("/problems/:id/closure-request", s.requestClosure)
 	authed.POST("/problems/:id/closure/approve", s.approveClosure)
 	authed.POST("/problems/:id/closure/reject", s.rejectClosure)
+	authed.POST("/problems/:id/urge", s.urge)
+	authed.POST("/problems/:id/measures/:mid/extension-requests", s.requestExtension)
+	authed.POST("/problems/:id/measures/:mid/extension-requests/:rid/approve", s.approveExtension)
+	authed.POST("/problems/:id/measures/:mid/extension-requests/:rid/reject", s.rejectExtension)
+	authed.GET("/campaigns/:id/stats", s.campaignStats)
+	authed.PUT("/campaigns/:id/schedule", s.setSchedule)
+	authed.POST("/campaigns/:id/schedule/trigger", s.triggerSchedule)
+	authed.GET("/notifications", s.listNotifications)
+	authed.POST("/notifications/:id/read", s.readNotification)
 }
 
 type userKey struct{}

@@ -42,6 +42,7 @@ type userRequest struct {
 	DisplayName string `json:"display_name"`
 	Role        string `json:"role"`
 	UnitID      flexID `json:"unit_id"`
+	Email       string `json:"email"`
 }
 
 func (s *Server) createUser(c *gin.Context) {
@@ -52,7 +53,7 @@ func (s *Server) createUser(c *gin.Context) {
 	}
 	u, err := s.svc.CreateUser(c.Request.Context(), currentUser(c), domain.NewUser{
 		Username: req.Username, Password: req.Password, DisplayName: req.DisplayName,
-		Role: domain.Role(req.Role), UnitID: int64(req.UnitID),
+		Role: domain.Role(req.Role), UnitID: int64(req.UnitID), Email: req.Email,
 	})
 	if err != nil {
 		s.renderError(c, err)

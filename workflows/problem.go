@@ -21,32 +21,46 @@ const (
 	ProblemWorkflowName      = "ProblemWorkflow"
 	StateQuery               = "state"
 	RecordTransitionActivity = "RecordTransition"
+	NotifyActivity           = "Notify"
+	DeliverActivity          = "Deliver"
+	// MarkDeliveryFailedActivity records a send that gave up.
+	MarkDeliveryFailedActivity = "MarkDeliveryFailed"
 )
 
 // Update names, one per human decision.
 const (
-	SubmitPlanUpdate      = "SubmitPlan"
-	ApprovePlanUpdate     = "ApprovePlan"
-	RejectPlanUpdate      = "RejectPlan"
-	AcknowledgeUpdate     = "Acknowledge"
-	ReportProgressUpdate  = "ReportProgress"
-	CompleteMeasureUpdate = "CompleteMeasure"
-	RequestClosureUpdate  = "RequestClosure"
-	ApproveClosureUpdate  = "ApproveClosure"
-	RejectClosureUpdate   = "RejectClosure"
+	SubmitPlanUpdate       = "SubmitPlan"
+	ApprovePlanUpdate      = "ApprovePlan"
+	RejectPlanUpdate       = "RejectPlan"
+	AcknowledgeUpdate      = "Acknowledge"
+	ReportProgressUpdate   = "ReportProgress"
+	CompleteMeasureUpdate  = "CompleteMeasure"
+	RequestClosureUpdate   = "RequestClosure"
+	ApproveClosureUpdate   = "ApproveClosure"
+	RejectClosureUpdate    = "RejectClosure"
+	RequestExtensionUpdate = "RequestExtension"
+	ApproveExtensionUpdate = "ApproveExtension"
+	RejectExtensionUpdate  = "RejectExtension"
+	UrgeUpdate             = "Urge"
+	RequestReportsUpdate   = "RequestReports"
 )
 
 // UpdateActions maps each Update name to the domain action it performs.
 var updateActions = map[string]domain.Action{
-	SubmitPlanUpdate:      domain.ActionSubmitPlan,
-	ApprovePlanUpdate:     domain.ActionApprovePlan,
-	RejectPlanUpdate:      domain.ActionRejectPlan,
-	AcknowledgeUpdate:     domain.ActionAcknowledge,
-	ReportProgressUpdate:  domain.ActionReportProgress,
-	CompleteMeasureUpdate: domain.ActionCompleteMeasure,
-	RequestClosureUpdate:  domain.ActionRequestClosure,
-	ApproveClosureUpdate:  domain.ActionApproveClosure,
-	RejectClosureUpdate:   domain.ActionRejectClosure,
+	SubmitPlanUpdate:       domain.ActionSubmitPlan,
+	ApprovePlanUpdate:      domain.ActionApprovePlan,
+	RejectPlanUpdate:       domain.ActionRejectPlan,
+	AcknowledgeUpdate:      domain.ActionAcknowledge,
+	ReportProgressUpdate:   domain.ActionReportProgress,
+	CompleteMeasureUpdate:  domain.ActionCompleteMeasure,
+	RequestClosureUpdate:   domain.ActionRequestClosure,
+	ApproveClosureUpdate:   domain.ActionApproveClosure,
+	RejectClosureUpdate:    domain.ActionRejectClosure,
+	RequestExtensionUpdate: domain.ActionRequestExtension,
+	ApproveExtensionUpdate: domain.ActionApproveExtension,
+	RejectExtensionUpdate:  domain.ActionRejectExtension,
+	UrgeUpdate:             domain.ActionUrge,
+	RequestReportsUpdate:   domain.ActionRequestReports,
 }
 
 // UpdateName returns the Update that performs action.
@@ -77,6 +91,10 @@ type ProblemInput struct {
 	Requests map[string]int64 `json:"requests,omitempty"`
 	// HistoryLimit overrides DefaultHistoryLimit (tests use a small one).
 	HistoryLimit int `json:"history_limit,omitempty"`
+	// Sent holds the keys of the reminders already delivered.
+	Sent map[string]bool `json:"sent,omitempty"`
+	// Outbox holds email and webhook sends not yet done.
+	Outbox []DeliverInput `json:"outbox,omitempty"`
 }
 
 // UpdateResult is what every Update returns: the problem after it.
@@ -86,9 +104,24 @@ type UpdateResult struct {
 	Duplicate bool `json:"duplicate,omitempty"`
 }
 
+// DeliverInput names one email or webhook send of a notice.
+type DeliverInput struct {
+	DeliveryID int64         `json:"delivery_id"`
+	Notice     domain.Notice `json:"notice"`
+	// Error is the last failure, for MarkDeliveryFailed.
+	Error string `json:"error,omitempty"`
+}
+
+// deliverAttempts bounds the tries of one email or webhook send: a channel
+// that is down must not hold the reminders back for ever.
+const deliverAttempts = 6
+
 type problemWorkflow struct {
 	problem  domain.Problem
 	requests map[string]int64
+	sent     map[string]bool
+	// outbox holds the email and webhook sends the main loop still owes.
+	outbox []DeliverInput
 	// lock serialises handlers: each waits for the store write of the one
 	// before it, so versions are written in order.
 	lock workflow.Mutex
@@ -97,9 +130,12 @@ type problemWorkflow struct {
 // ProblemWorkflow runs one problem for its whole life. It never completes at
 // closed: a look-back may reopen the problem years later.
 func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
-	w := &problemWorkflow{problem: in.Problem, requests: in.Requests, lock: workflow.NewMutex(ctx)}
+	w := &problemWorkflow{problem: in.Problem, requests: in.Requests, sent: in.Sent, outbox: in.Outbox, lock: workflow.NewMutex(ctx)}
 	if w.requests == nil {
 		w.requests = map[string]int64{}
+	}
+	if w.sent == nil {
+		w.sent = map[string]bool{}
 	}
 	if err := w.setup(ctx); err != nil {
 		return err
@@ -108,18 +144,112 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 	if limit <= 0 {
 		limit = DefaultHistoryLimit
 	}
-	err := workflow.Await(ctx, func() bool {
+	longHistory := func() bool {
 		info := workflow.GetInfo(ctx)
 		return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit
-	})
-	if err != nil {
-		return err
+	}
+	// The reminder loop: send what is due, then sleep on a durable timer
+	// until the next reminder or until a decision changes the state (a
+	// completed measure, a moved deadline), whichever comes first.
+	for !longHistory() {
+		if err := w.sendDue(ctx); err != nil {
+			return err
+		}
+		if err := w.deliver(ctx); err != nil {
+			return err
+		}
+		version := w.problem.Version
+		changed := func() bool { return w.problem.Version != version || len(w.outbox) > 0 || longHistory() }
+		due, next := domain.DueNotices(&w.problem, workflow.Now(ctx), w.wasSent)
+		if len(due) > 0 {
+			continue // more fell due while the last ones were delivered
+		}
+		var err error
+		if next.IsZero() {
+			err = workflow.Await(ctx, changed)
+		} else {
+			_, err = workflow.AwaitWithTimeout(ctx, next.Sub(workflow.Now(ctx)), changed)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
 	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, ProblemInput{
-		Problem: w.problem, Requests: w.requests, HistoryLimit: in.HistoryLimit,
+		Problem: w.problem, Requests: w.requests, Sent: w.sent, Outbox: w.outbox, HistoryLimit: in.HistoryLimit,
+	})
+}
+
+func (w *problemWorkflow) wasSent(key string) bool { return w.sent[key] }
+
+// sendDue delivers every reminder due now, once each.
+func (w *problemWorkflow) sendDue(ctx workflow.Context) error {
+	due, _ := domain.DueNotices(&w.problem, workflow.Now(ctx), w.wasSent)
+	for _, n := range due {
+		if err := w.notify(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliver runs the owed email and webhook sends side by side. A send that
+// still fails after its retries is recorded as failed; the workflow goes on.
+func (w *problemWorkflow) deliver(ctx workflow.Context) error {
+	jobs := w.outbox
+	w.outbox = nil
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    2 * time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+			MaximumAttempts:    deliverAttempts,
+		},
+	})
+	futures := make([]workflow.Future, len(jobs))
+	for i, job := range jobs {
+		futures[i] = workflow.ExecuteActivity(actx, DeliverActivity, job)
+	}
+	for i, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			job := jobs[i]
+			job.Error = err.Error()
+			if err := workflow.ExecuteActivity(storeOptions(ctx), MarkDeliveryFailedActivity, job).Get(ctx, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// notify writes n to the inbox, queues its email and webhook sends for the
+// main loop and remembers it as sent.
+func (w *problemWorkflow) notify(ctx workflow.Context, n domain.Notice) error {
+	var ids []int64
+	if err := workflow.ExecuteActivity(storeOptions(ctx), NotifyActivity, n).Get(ctx, &ids); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		w.outbox = append(w.outbox, DeliverInput{DeliveryID: id, Notice: n})
+	}
+	w.sent[n.Key] = true
+	return nil
+}
+
+// storeOptions are for activities that only write to the store: they retry
+// until it answers, since the store writes each key once.
+func storeOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		ScheduleToCloseTimeout: recordRetryLimit,
+		StartToCloseTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+		},
 	})
 }
 
@@ -195,6 +325,12 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	}
 	w.problem = tr.Problem
 	w.requests[cmd.RequestID] = tr.Problem.Version
+	// An urge or an extension decision tells people at once.
+	for _, n := range domain.EventNotices(&w.problem, tr.Event) {
+		if err := w.notify(ctx, n); err != nil {
+			return UpdateResult{}, err
+		}
+	}
 	return UpdateResult{Problem: w.problem}, nil
 }
 

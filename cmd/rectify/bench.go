@@ -25,6 +25,7 @@ func runBench(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []s
 	cold := fs.Int("cold", 20, "problems for the fresh-workflow comparison (0 to skip)")
 	keep := fs.Bool("keep", false, "keep the data directory (default: a fresh temporary one)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	reminders := fs.Int("reminders", 0, "instead: measure reminder lag over this many simultaneous deadlines, and across a restart")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,6 +58,9 @@ func runBench(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []s
 		defer pprof.StopCPUProfile()
 	}
 	fmt.Fprintf(stdout, "rectify bench: data dir %s, store %s, temporal %s\n", cfg.DataDir, config.MaskURL(cfg.DatabaseURL), orEmbedded(cfg.TemporalAddress))
+	if *reminders > 0 {
+		return bench.RunReminders(ctx, bench.ReminderOptions{Config: cfg, Measures: *reminders, Out: stdout})
+	}
 	return bench.Run(ctx, bench.Options{Config: cfg, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
 }
 

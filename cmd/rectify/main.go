@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Schedules name "Asia/Shanghai"; a minimal image may lack a tz database.
+	_ "time/tzdata"
 
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/config"
@@ -36,6 +38,9 @@ commands:
   api      run only the HTTP API (needs TEMPORAL_ADDRESS)
   worker   run only the workflow worker (needs TEMPORAL_ADDRESS)
   bench    measure raw Temporal Updates against the HTTP sign-off path
+  import   import a ledger (.xlsx, .csv) or a report text (.txt, .md, .docx) into a campaign (--dry-run: print what it finds)
+  report   write a campaign's progress report (通报) as md, html or docx
+  ledger   write a campaign's ledger (整改台账) as xlsx
 
 Run "rectify <command> -h" for its flags. Settings come from the environment (see README.md).
 `
@@ -67,6 +72,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mode = app.ModeWorker
 	case "bench":
 		return runBench(ctx, cfg, fs, args, stdout)
+	case "import":
+		return runImport(ctx, cfg, fs, args, stdout, stderr)
+	case "report":
+		return runReport(ctx, cfg, fs, args, stdout, stderr)
+	case "ledger":
+		return runLedger(ctx, cfg, fs, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

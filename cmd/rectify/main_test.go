@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"syscall"
 	"testing"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/rectify/rectify/internal/apitest"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/notify"
+	"github.com/rectify/rectify/internal/notify/notifytest"
 )
 
 // The test binary doubles as the rectify binary: with this variable set it
@@ -29,9 +31,10 @@ func TestMain(m *testing.M) {
 
 // process is a running `rectify serve` child.
 type process struct {
-	cmd  *exec.Cmd
-	addr string
-	log  string
+	cmd    *exec.Cmd
+	addr   string
+	log    string
+	exited <-chan struct{}
 }
 
 func startServe(t *testing.T, dataDir, addr string, extraEnv ...string) *process {
@@ -52,41 +55,37 @@ func startServe(t *testing.T, dataDir, addr string, extraEnv ...string) *process
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, addr: addr, log: logPath}
+	p := &process{cmd: cmd, log: logPath}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	p.exited = exited
 	t.Cleanup(func() { p.kill() })
+	// The child logs its address once it listens: reading it back (rather
+	// than dialling a port) cannot mistake another process for it.
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		conn, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			conn.Close()
+		out, _ := os.ReadFile(logPath)
+		if m := listeningRE.FindSubmatch(out); m != nil {
+			p.addr = string(m[1])
 			return p
 		}
-		if cmd.ProcessState != nil {
-			break
+		select {
+		case <-exited:
+			t.Fatalf("rectify serve exited:\n%s", out)
+		case <-time.After(100 * time.Millisecond):
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	out, _ := os.ReadFile(logPath)
-	t.Fatalf("rectify serve did not start listening on %s:\n%s", addr, out)
+	t.Fatalf("rectify serve did not start listening:\n%s", out)
 	return nil
 }
 
+var listeningRE = regexp.MustCompile(`msg="rectify listening" addr=(\S+)`)
+
 // kill ends the process with SIGKILL: no shutdown code runs.
 func (p *process) kill() {
-	if p.cmd.ProcessState == nil {
-		_ = p.cmd.Process.Signal(syscall.SIGKILL)
-		_ = p.cmd.Wait()
-	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
 }
 
 // TestRestartMidFlow kills the all-in-one process right after plan approval
@@ -97,8 +96,8 @@ func TestRestartMidFlow(t *testing.T) {
 		t.Skip("starts real processes")
 	}
 	dataDir := t.TempDir()
-	addr := freeAddr(t)
-	proc := startServe(t, dataDir, addr)
+	proc := startServe(t, dataDir, "127.0.0.1:0")
+	addr := proc.addr
 	c := apitest.Client{BaseURL: "http://" + addr}
 	admin := c.As(c.Login(t, "admin", "admin-password"))
 	var unit domain.Unit
@@ -153,5 +152,83 @@ func TestRestartMidFlow(t *testing.T) {
 		if e.Action != want[i] || e.Seq != int64(i+1) {
 			t.Errorf("event %d = %s seq %d, want %s seq %d", i, e.Action, e.Seq, want[i], i+1)
 		}
+	}
+}
+
+// TestReminderAcrossRestart kills the process right after a plan approval
+// whose acknowledgement window (4 s) then passes while nothing runs. After
+// the restart the reminder arrives in the inbox, by SMTP and by webhook,
+// exactly once each.
+func TestReminderAcrossRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	smtpSrv := notifytest.StartSMTP(t)
+	hook := notifytest.StartWebhook(t, "restart-secret")
+	env := []string{
+		"SMTP_HOST=" + smtpSrv.Host, "SMTP_PORT=" + strconv.Itoa(smtpSrv.Port), "SMTP_TLS=none", "SMTP_FROM=rectify@example.test",
+		"WEBHOOK_URL=" + hook.URL, "WEBHOOK_SECRET=restart-secret",
+	}
+	dataDir := t.TempDir()
+	proc := startServe(t, dataDir, "127.0.0.1:0", env...)
+	addr := proc.addr
+	c := apitest.Client{BaseURL: "http://" + addr}
+	admin := c.As(c.Login(t, "admin", "admin-password"))
+	var unit domain.Unit
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
+	for _, u := range []map[string]any{
+		{"username": "leader2", "password": "password2", "role": "leader"},
+		{"username": "ua", "password": "password4", "role": "unit", "unit_id": unit.ID, "email": "ua@example.test"},
+	} {
+		admin.Must(t, 201, "POST", "/api/v1/users", u)
+	}
+	var campaign domain.Campaign
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启催办", "policy": map[string]string{"ack_window": "4s"}}).Decode(t, &campaign)
+	var p domain.Problem
+	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "审计整改有差距"}).Decode(t, &p)
+	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
+	admin.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": unit.ID, "measures": []map[string]any{
+		{"title": "建立审计整改台账", "kind": "deadline", "lead_unit_id": unit.ID, "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02")},
+	}})
+	leader2 := c.As(c.Login(t, "leader2", "password2"))
+	leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
+	proc.kill()
+	time.Sleep(5 * time.Second) // the window closes while the process is down
+	startServe(t, dataDir, addr, env...)
+
+	ua := c.As(c.Login(t, "ua", "password4"))
+	var key string
+	deadline := time.Now().Add(30 * time.Second)
+	for key == "" && time.Now().Before(deadline) {
+		var inbox struct {
+			Items []domain.Notification `json:"items"`
+		}
+		ua.Must(t, 200, "GET", "/api/v1/notifications", nil).Decode(t, &inbox)
+		for _, n := range inbox.Items {
+			if n.Kind == domain.NoticeAckOverdue {
+				key = n.Key
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if key == "" {
+		t.Fatal("no ack-overdue reminder after the restart")
+	}
+	for time.Now().Before(deadline) && (smtpSrv.Count(notify.MessageID(key)) == 0 || hook.Count(key) == 0) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // room for a duplicate to show up
+	var inbox struct {
+		Items []domain.Notification `json:"items"`
+	}
+	ua.Must(t, 200, "GET", "/api/v1/notifications", nil).Decode(t, &inbox)
+	inboxCount := 0
+	for _, n := range inbox.Items {
+		if n.Key == key {
+			inboxCount++
+		}
+	}
+	if inboxCount != 1 || smtpSrv.Count(notify.MessageID(key)) != 1 || hook.Count(key) != 1 {
+		t.Fatalf("reminder %s: %d in the inbox, %d emails, %d webhooks; want 1 each", key, inboxCount, smtpSrv.Count(notify.MessageID(key)), hook.Count(key))
 	}
 }

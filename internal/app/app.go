@@ -28,9 +28,11 @@ import (
 	"github.com/rectify/rectify/internal/config"
 	"github.com/rectify/rectify/internal/demo"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/temporalserver"
+	"github.com/rectify/rectify/web"
 	"github.com/rectify/rectify/workflows"
 )
 
@@ -109,9 +111,10 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
 	if opts.Mode != ModeAPI {
-		a.worker = worker.New(a.client, workflows.TaskQueue, worker.Options{})
+		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
-		(&activities.Activities{Store: a.store}).Register(a.worker)
+		a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
+		activitiesFor(a.store, cfg, a.service).Register(a.worker)
 		if err := a.worker.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
@@ -128,8 +131,12 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	handler, err := NewHandler(a.service, a.logger)
+	if err != nil {
+		return nil, err
+	}
 	a.http = &http.Server{
-		Handler:           api.New(a.service, a.logger),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -139,6 +146,22 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	go func() { a.served <- a.http.Serve(a.listener) }()
 	a.logger.Info("rectify listening", slog.String("addr", a.Addr()), slog.String("temporal", hostPort))
 	return a, nil
+}
+
+// NewHandler serves the JSON API (/api/…, /healthz, /readyz) and the web
+// pages (everything else) on one server, both over the same service.
+func NewHandler(svc *service.Service, logger *slog.Logger) (http.Handler, error) {
+	ui, err := web.New(svc, logger)
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(svc, logger)
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/readyz", apiHandler)
+	mux.Handle("/", ui)
+	return mux, nil
 }
 
 // Addr is the HTTP address, once listening.
@@ -256,4 +279,24 @@ type levelFilter struct {
 
 func (h *levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// activitiesFor builds the activities with the configured channels.
+func activitiesFor(st *store.Store, cfg config.Config, problems activities.ProblemActor) *activities.Activities {
+	a := &activities.Activities{Store: st, Problems: problems}
+	if cfg.SMTPHost != "" {
+		a.Mailer = &notify.Mailer{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}
+	}
+	if cfg.WebhookURL != "" {
+		a.Webhook = &notify.Webhook{URL: cfg.WebhookURL, Secret: cfg.WebhookSecret, Format: cfg.WebhookFormat}
+	}
+	return a
+}
+
+// workerOptions tune the worker for timely reminders after a restart: a
+// workflow task waits this long on the dead process's sticky queue before
+// any worker may take it (the SDK's default is 5 s).
+func workerOptions() worker.Options {
+	return worker.Options{StickyScheduleToStartTimeout: time.Second}
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -30,6 +32,19 @@ type Config struct {
 	// means one is generated and printed once.
 	AdminPassword string
 	TokenTTL      time.Duration
+	// SMTP sends reminders by email when SMTPHost is set.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPFrom     string
+	// SMTPTLS is "starttls" (default), "tls" or "none".
+	SMTPTLS string
+	// WebhookURL receives reminders as JSON POSTs when set.
+	WebhookURL    string
+	WebhookSecret string
+	// WebhookFormat is "json" (default), "dingtalk" or "wecom".
+	WebhookFormat string
 	// LogFormat is "text" or "json".
 	LogFormat string
 	LogLevel  slog.Level
@@ -47,6 +62,13 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminPassword:     getenv("RECTIFY_ADMIN_PASSWORD"),
 		LogFormat:         or(getenv("RECTIFY_LOG_FORMAT"), "text"),
 		TokenTTL:          12 * time.Hour,
+		SMTPHost:          getenv("SMTP_HOST"),
+		SMTPPort:          587,
+		SMTPUsername:      getenv("SMTP_USERNAME"),
+		SMTPFrom:          getenv("SMTP_FROM"),
+		SMTPTLS:           or(getenv("SMTP_TLS"), "starttls"),
+		WebhookURL:        getenv("WEBHOOK_URL"),
+		WebhookFormat:     or(getenv("WEBHOOK_FORMAT"), "json"),
 		// Temporal's usual port, if free, so its CLI and UI find the
 		// embedded server without flags.
 		TemporalPort: 7233,
@@ -63,6 +85,31 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("RECTIFY_TEMPORAL_PORT: %q is not a port", v)
 		}
 	}
+	var err error
+	if c.SMTPPassword, err = secret(getenv, "SMTP_PASSWORD"); err != nil {
+		return Config{}, err
+	}
+	if c.WebhookSecret, err = secret(getenv, "WEBHOOK_SECRET"); err != nil {
+		return Config{}, err
+	}
+	if v := getenv("SMTP_PORT"); v != "" {
+		if _, err := fmt.Sscan(v, &c.SMTPPort); err != nil || c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+			return Config{}, fmt.Errorf("SMTP_PORT: %q is not a port", v)
+		}
+	}
+	switch c.SMTPTLS {
+	case "starttls", "tls", "none":
+	default:
+		return Config{}, fmt.Errorf("SMTP_TLS: %q is not starttls, tls or none", c.SMTPTLS)
+	}
+	switch c.WebhookFormat {
+	case "json", "dingtalk", "wecom":
+	default:
+		return Config{}, fmt.Errorf("WEBHOOK_FORMAT: %q is not json, dingtalk or wecom", c.WebhookFormat)
+	}
+	if c.SMTPHost != "" && c.SMTPFrom == "" {
+		return Config{}, fmt.Errorf("SMTP_FROM is required with SMTP_HOST")
+	}
 	if v := getenv("RECTIFY_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return Config{}, fmt.Errorf("RECTIFY_LOG_LEVEL: %q is not debug, info, warn or error", v)
@@ -72,6 +119,19 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("RECTIFY_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
 	return c, nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for Docker and
+// Kubernetes secrets), so no secret has to sit in the environment listing.
+func secret(getenv func(string) string, name string) (string, error) {
+	if path := getenv(name + "_FILE"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(data)), nil
+	}
+	return getenv(name), nil
 }
 
 func or(v, def string) string {
@@ -101,7 +161,23 @@ func (c Config) LogValue() slog.Value {
 		slog.String("demo_password", mask(c.DemoPassword)),
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.Duration("token_ttl", c.TokenTTL),
+		slog.String("smtp", c.SMTPFrom+" via "+or(c.SMTPHost, "(off)")),
+		slog.String("smtp_password", mask(c.SMTPPassword)),
+		slog.String("webhook", maskWebhook(c.WebhookURL)),
+		slog.String("webhook_secret", mask(c.WebhookSecret)),
 	)
+}
+
+// maskWebhook shows only the host: robot URLs carry their token in the query.
+func maskWebhook(raw string) string {
+	if raw == "" {
+		return "(off)"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "***"
+	}
+	return u.Scheme + "://" + u.Host + "/***"
 }
 
 func mask(s string) string {

@@ -7,14 +7,19 @@ import (
 
 // Campaign is one inspection round's feedback and its rectification.
 type Campaign struct {
-	ID              int64     `json:"id"`
-	Title           string    `json:"title"`
-	InspectedBody   string    `json:"inspected_body"`
-	InspectionTeam  string    `json:"inspection_team"`
-	InspectionStart Date      `json:"inspection_start,omitempty"`
-	InspectionEnd   Date      `json:"inspection_end,omitempty"`
-	FeedbackDate    Date      `json:"feedback_date,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
+	ID              int64  `json:"id"`
+	Title           string `json:"title"`
+	InspectedBody   string `json:"inspected_body"`
+	InspectionTeam  string `json:"inspection_team"`
+	InspectionStart Date   `json:"inspection_start,omitempty"`
+	InspectionEnd   Date   `json:"inspection_end,omitempty"`
+	FeedbackDate    Date   `json:"feedback_date,omitempty"`
+	// Policy holds the deadline rules of the campaign's problems.
+	Policy Policy `json:"policy"`
+	// ReportCadence and ReportDueDays drive the regular report requests.
+	ReportCadence string    `json:"report_cadence,omitempty"`
+	ReportDueDays int       `json:"report_due_days,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Validate checks and trims a new campaign.
@@ -32,7 +37,7 @@ func (c *Campaign) Validate() error {
 	case !c.InspectionStart.IsZero() && !c.InspectionEnd.IsZero() && c.InspectionEnd < c.InspectionStart:
 		return Errorf(EInvalid, "inspection_end is before inspection_start")
 	}
-	return nil
+	return c.Policy.Validate()
 }
 
 // CampaignSummary is a campaign with its problem counts per stage.
@@ -40,4 +45,24 @@ type CampaignSummary struct {
 	Campaign
 	ProblemCount int           `json:"problem_count"`
 	StageCounts  map[Stage]int `json:"stage_counts"`
+}
+
+// CampaignStats are a campaign's dashboard figures.
+type CampaignStats struct {
+	CampaignID        int64         `json:"campaign_id"`
+	Problems          int           `json:"problems"`
+	Measures          int           `json:"measures"`
+	ProblemsByStage   map[Stage]int `json:"problems_by_stage"`
+	MeasuresByStage   map[Stage]int `json:"measures_by_stage"`
+	ByLight           map[Light]int `json:"by_light"`
+	CompletionRate    float64       `json:"completion_rate"`
+	OverduePerUnit    []UnitOverdue `json:"overdue_per_unit"`
+	ExtensionsGranted int           `json:"extensions_granted"`
+}
+
+// UnitOverdue is one line of the overdue ranking.
+type UnitOverdue struct {
+	UnitID   int64  `json:"unit_id"`
+	UnitName string `json:"unit_name"`
+	Overdue  int    `json:"overdue"`
 }

@@ -10,16 +10,23 @@ type Action string
 
 // Actions on a problem.
 const (
-	ActionCreate          Action = "create"
-	ActionSubmitPlan      Action = "submit_plan"
-	ActionApprovePlan     Action = "approve_plan"
-	ActionRejectPlan      Action = "reject_plan"
-	ActionAcknowledge     Action = "acknowledge"
-	ActionReportProgress  Action = "report_progress"
-	ActionCompleteMeasure Action = "complete_measure"
-	ActionRequestClosure  Action = "request_closure"
-	ActionApproveClosure  Action = "approve_closure"
-	ActionRejectClosure   Action = "reject_closure"
+	ActionCreate           Action = "create"
+	ActionSubmitPlan       Action = "submit_plan"
+	ActionApprovePlan      Action = "approve_plan"
+	ActionRejectPlan       Action = "reject_plan"
+	ActionAcknowledge      Action = "acknowledge"
+	ActionReportProgress   Action = "report_progress"
+	ActionCompleteMeasure  Action = "complete_measure"
+	ActionRequestClosure   Action = "request_closure"
+	ActionApproveClosure   Action = "approve_closure"
+	ActionRejectClosure    Action = "reject_closure"
+	ActionRequestExtension Action = "request_extension"
+	ActionApproveExtension Action = "approve_extension"
+	ActionRejectExtension  Action = "reject_extension"
+	ActionUrge             Action = "urge"
+	// ActionRequestReports asks every open measure for a progress report
+	// (定期调度); the scheduler sends it.
+	ActionRequestReports Action = "request_reports"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

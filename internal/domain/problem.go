@@ -54,10 +54,19 @@ type Problem struct {
 	Stage       Stage     `json:"stage"`
 	LeadUnitID  int64     `json:"lead_unit_id,omitempty"`
 	Measures    []Measure `json:"measures"`
+	// Policy is the campaign's deadline rules, fixed when the problem starts.
+	Policy Policy `json:"policy"`
+	// StageSince is when the problem entered its stage (ack and review
+	// windows run from it).
+	StageSince time.Time `json:"stage_since,omitzero"`
+	// Light is computed when the problem is read; never stored.
+	Light      Light              `json:"light,omitempty"`
+	Extensions []ExtensionRequest `json:"extensions,omitempty"`
 	// Version counts the events applied; the read model only moves forward.
 	Version         int64     `json:"version"`
 	PlanSubmittedBy int64     `json:"plan_submitted_by,omitempty"`
 	NextMeasureID   int64     `json:"next_measure_id,omitempty"`
+	NextExtensionID int64     `json:"next_extension_id,omitempty"`
 	ClosedAt        time.Time `json:"closed_at,omitzero"`
 	UpdatedAt       time.Time `json:"updated_at,omitzero"`
 }
@@ -72,19 +81,28 @@ type Measure struct {
 	CoUnitIDs         []int64     `json:"co_unit_ids"`
 	ResponsibleLeader string      `json:"responsible_leader,omitempty"`
 	Deadline          Date        `json:"deadline,omitempty"`
-	Acknowledged      bool        `json:"acknowledged"`
-	AcknowledgedAt    time.Time   `json:"acknowledged_at,omitzero"`
-	Completed         bool        `json:"completed"`
-	CompletedAt       time.Time   `json:"completed_at,omitzero"`
-	CompletionSummary string      `json:"completion_summary,omitempty"`
-	ProgressCount     int         `json:"progress_count"`
-	LatestProgress    string      `json:"latest_progress,omitempty"`
-	LatestPercent     *int        `json:"latest_percent,omitempty"`
-	LatestProgressAt  time.Time   `json:"latest_progress_at,omitzero"`
+	// OriginalDeadline is the deadline of the approved plan; Deadline moves
+	// with each approved extension.
+	OriginalDeadline Date `json:"original_deadline,omitempty"`
+	// ReportDue is when the progress report last asked for is due; a
+	// report clears it.
+	ReportDue         Date      `json:"report_due,omitempty"`
+	ExtensionCount    int       `json:"extension_count"`
+	Light             Light     `json:"light,omitempty"`
+	Acknowledged      bool      `json:"acknowledged"`
+	AcknowledgedAt    time.Time `json:"acknowledged_at,omitzero"`
+	Completed         bool      `json:"completed"`
+	CompletedAt       time.Time `json:"completed_at,omitzero"`
+	CompletionSummary string    `json:"completion_summary,omitempty"`
+	ProgressCount     int       `json:"progress_count"`
+	LatestProgress    string    `json:"latest_progress,omitempty"`
+	LatestPercent     *int      `json:"latest_percent,omitempty"`
+	LatestProgressAt  time.Time `json:"latest_progress_at,omitzero"`
 }
 
 // Clone returns a deep copy, so a transition never changes its input.
 func (p Problem) Clone() Problem {
+	p.Extensions = slices.Clone(p.Extensions)
 	p.Measures = slices.Clone(p.Measures)
 	for i := range p.Measures {
 		p.Measures[i].CoUnitIDs = slices.Clone(p.Measures[i].CoUnitIDs)
@@ -167,11 +185,50 @@ type ProgressEntry struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// WithLights returns p with the light of each measure and of p at now.
+func (p Problem) WithLights(now time.Time) Problem {
+	p = p.Clone()
+	w := p.Policy.WithDefaults().WarningWindow
+	for i := range p.Measures {
+		p.Measures[i].Light = MeasureLight(p.Measures[i], p.Stage, w, now)
+	}
+	p.Light = ProblemLight(p, w, now)
+	return p
+}
+
+// ExtensionStatus is where an extension request stands.
+type ExtensionStatus string
+
+// Extension statuses.
+const (
+	ExtensionPending  ExtensionStatus = "pending"
+	ExtensionApproved ExtensionStatus = "approved"
+	ExtensionRejected ExtensionStatus = "rejected"
+)
+
+// ExtensionRequest (延期申请) asks to move a measure's deadline.
+type ExtensionRequest struct {
+	ID          int64           `json:"id"`
+	MeasureID   int64           `json:"measure_id"`
+	Deadline    Date            `json:"deadline"`
+	Previous    Date            `json:"previous_deadline"`
+	Reason      string          `json:"reason"`
+	Status      ExtensionStatus `json:"status"`
+	RequestedBy int64           `json:"requested_by"`
+	RequestedAt time.Time       `json:"requested_at"`
+	DecidedBy   int64           `json:"decided_by,omitempty"`
+	DecidedAt   time.Time       `json:"decided_at,omitzero"`
+	Comment     string          `json:"comment,omitempty"`
+}
+
 // ProblemFilter selects problems for a list.
 type ProblemFilter struct {
 	CampaignID int64
 	Stage      Stage
-	UnitID     int64
+	// Light filters by the light at Now.
+	Light  Light
+	Now    time.Time
+	UnitID int64
 	// VisibleToUnit limits the list to problems a unit takes part in.
 	VisibleToUnit int64
 	Offset        int

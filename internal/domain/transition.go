@@ -170,8 +170,12 @@ type Command struct {
 	MeasureID int64          `json:"measure_id,omitempty"`
 	Plan      *PlanInput     `json:"plan,omitempty"`
 	Progress  *ProgressInput `json:"progress,omitempty"`
-	// Text is the comment, summary or reason, depending on the action.
+	// Text is the comment, summary, reason or message, depending on the action.
 	Text string `json:"text,omitempty"`
+	// ExtensionID names the request an extension decision is about.
+	ExtensionID int64 `json:"extension_id,omitempty"`
+	// Deadline is the new deadline an extension asks for.
+	Deadline Date `json:"deadline,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).
@@ -188,8 +192,26 @@ func (c *Command) Validate(now time.Time) error {
 			return Errorf(EInvalid, "progress is required")
 		}
 		return c.Progress.Validate()
-	case ActionRejectPlan, ActionRejectClosure:
+	case ActionRejectPlan, ActionRejectClosure, ActionRejectExtension:
 		c.Text, err = RequireText("reason", c.Text)
+	case ActionUrge:
+		c.Text, err = RequireText("message", c.Text)
+	case ActionRequestExtension:
+		if c.Text, err = RequireText("reason", c.Text); err != nil {
+			return err
+		}
+		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
+			return Errorf(EInvalid, "deadline is required (YYYY-MM-DD)")
+		}
+		if !c.Deadline.DueAt().After(now) {
+			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline)
+		}
+	case ActionApproveExtension:
+		c.Text, err = OptionalText("comment", c.Text)
+	case ActionRequestReports:
+		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
+			return Errorf(EInvalid, "the report due date is required (YYYY-MM-DD)")
+		}
 	case ActionCompleteMeasure:
 		c.Text, err = RequireText("summary", c.Text)
 	case ActionApprovePlan, ActionApproveClosure, ActionRequestClosure, ActionAcknowledge:
@@ -253,12 +275,33 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 	case ActionRejectClosure:
 		err = decideClosure(&next, cmd, StageExecute, now)
 		ev.Reason = cmd.Text
+	case ActionRequestExtension:
+		err = requestExtension(&next, cmd, now)
+		ev.Reason = cmd.Text
+		ev.Payload = mustJSON(map[string]any{"deadline": cmd.Deadline, "extension_id": next.NextExtensionID})
+	case ActionApproveExtension, ActionRejectExtension:
+		var req *ExtensionRequest
+		req, err = decideExtension(&next, cmd, now)
+		ev.Reason = cmd.Text
+		if req != nil {
+			ev.MeasureID = req.MeasureID
+			ev.Payload = mustJSON(req)
+		}
+	case ActionUrge:
+		err = urge(&next, cmd)
+		ev.Reason = cmd.Text
+	case ActionRequestReports:
+		err = requestReports(&next, cmd)
+		ev.Payload = mustJSON(map[string]any{"due": cmd.Deadline})
 	}
 	if err != nil {
 		return Transition{}, err
 	}
 	next.Version = ev.Seq
 	next.UpdatedAt = now
+	if next.Stage != p.Stage {
+		next.StageSince = now
+	}
 	ev.ToStage = next.Stage
 	return Transition{Problem: next, Event: ev}, nil
 }
@@ -304,6 +347,7 @@ func submitPlan(p *Problem, cmd Command, now time.Time) error {
 			CoUnitIDs:         append([]int64{}, in.CoUnitIDs...),
 			ResponsibleLeader: in.ResponsibleLeader,
 			Deadline:          in.Deadline,
+			OriginalDeadline:  in.Deadline,
 		})
 	}
 	p.PlanSubmittedBy = cmd.Actor.UserID
@@ -382,6 +426,7 @@ func reportProgress(p *Problem, cmd Command, now time.Time) error {
 		return err
 	}
 	m.ProgressCount++
+	m.ReportDue = ""
 	m.LatestProgress = cmd.Progress.Text
 	m.LatestPercent = cmd.Progress.Percent
 	m.LatestProgressAt = now
@@ -442,6 +487,110 @@ func decideClosure(p *Problem, cmd Command, to Stage, now time.Time) error {
 	p.Stage = to
 	if to == StageClosed {
 		p.ClosedAt = now
+	}
+	return nil
+}
+
+func requestExtension(p *Problem, cmd Command, now time.Time) error {
+	m, err := unitMeasure(p, cmd, "ask for its extension", false)
+	if err != nil {
+		return err
+	}
+	if p.Stage != StageAssign && p.Stage != StageExecute {
+		return Errorf(EConflict, "cannot ask for an extension: problem is in stage %q", p.Stage)
+	}
+	switch {
+	case m.Kind == KindLongTerm || m.Deadline.IsZero():
+		return Errorf(EConflict, "measure %d has no deadline to extend", m.ID)
+	case m.Completed:
+		return Errorf(EConflict, "measure %d is already completed", m.ID)
+	case cmd.Deadline <= m.Deadline:
+		return Errorf(EInvalid, "the new deadline must be later than the current one (%s)", m.Deadline)
+	}
+	for _, e := range p.Extensions {
+		if e.MeasureID == m.ID && e.Status == ExtensionPending {
+			return Errorf(EConflict, "measure %d already has a pending extension request (%d)", m.ID, e.ID)
+		}
+	}
+	p.NextExtensionID++
+	p.Extensions = append(p.Extensions, ExtensionRequest{
+		ID: p.NextExtensionID, MeasureID: m.ID, Deadline: cmd.Deadline, Previous: m.Deadline, Reason: cmd.Text,
+		Status: ExtensionPending, RequestedBy: cmd.Actor.UserID, RequestedAt: now,
+	})
+	return nil
+}
+
+func decideExtension(p *Problem, cmd Command, now time.Time) (*ExtensionRequest, error) {
+	verb := "approve an extension"
+	if cmd.Action == ActionRejectExtension {
+		verb = "reject an extension"
+	}
+	if err := requireRole(cmd.Actor, verb, RoleLeader); err != nil {
+		return nil, err
+	}
+	var req *ExtensionRequest
+	for i := range p.Extensions {
+		if p.Extensions[i].ID == cmd.ExtensionID {
+			req = &p.Extensions[i]
+		}
+	}
+	switch {
+	case req == nil:
+		return nil, Errorf(ENotFound, "extension request %d not found in problem %d", cmd.ExtensionID, p.ID)
+	case req.Status != ExtensionPending:
+		return nil, Errorf(EConflict, "extension request %d is already %s", req.ID, req.Status)
+	case req.RequestedBy == cmd.Actor.UserID:
+		return nil, Errorf(EForbidden, "the requester may not decide on their own extension")
+	}
+	req.DecidedBy, req.DecidedAt, req.Comment = cmd.Actor.UserID, now, cmd.Text
+	if cmd.Action == ActionRejectExtension {
+		req.Status = ExtensionRejected
+		return req, nil
+	}
+	m, err := p.Measure(req.MeasureID)
+	if err != nil {
+		return nil, err
+	}
+	if m.Completed || (p.Stage != StageAssign && p.Stage != StageExecute) {
+		return nil, Errorf(EConflict, "measure %d no longer runs against a deadline", m.ID)
+	}
+	req.Status = ExtensionApproved
+	m.Deadline = req.Deadline
+	m.ExtensionCount++
+	return req, nil
+}
+
+func urge(p *Problem, cmd Command) error {
+	if err := requireRole(cmd.Actor, "urge a unit", RoleSupervisor, RoleLeader); err != nil {
+		return err
+	}
+	if p.Stage == StagePlan || p.Stage == StageClosed || p.LeadUnitID == 0 {
+		return Errorf(EConflict, "nothing to urge: problem is in stage %q", p.Stage)
+	}
+	return nil
+}
+
+// SchedulerActor is who sends the regular report requests.
+var SchedulerActor = Actor{Username: "scheduler", Role: RoleAdmin}
+
+func requestReports(p *Problem, cmd Command) error {
+	if err := requireRole(cmd.Actor, "ask for progress reports", RoleAdmin, RoleLeader, RoleSupervisor); err != nil {
+		return err
+	}
+	if p.Stage != StageExecute {
+		return Errorf(EConflict, "no reports to ask for: problem is in stage %q", p.Stage)
+	}
+	asked := 0
+	for i := range p.Measures {
+		m := &p.Measures[i]
+		if m.Completed && m.Kind != KindLongTerm {
+			continue
+		}
+		m.ReportDue = cmd.Deadline
+		asked++
+	}
+	if asked == 0 {
+		return Errorf(EConflict, "every measure of problem %d is complete", p.ID)
 	}
 	return nil
 }

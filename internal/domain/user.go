@@ -40,6 +40,7 @@ type User struct {
 	DisplayName string    `json:"display_name"`
 	Role        Role      `json:"role"`
 	UnitID      int64     `json:"unit_id,omitempty"`
+	Email       string    `json:"email,omitempty"`
 	Disabled    bool      `json:"disabled"`
 	CreatedAt   time.Time `json:"created_at"`
 }
@@ -64,6 +65,8 @@ type NewUser struct {
 	DisplayName string
 	Role        Role
 	UnitID      int64
+	// Email receives reminders when SMTP is configured; optional.
+	Email string
 }
 
 // Limits on free text, so that no field grows without bound.
@@ -96,6 +99,8 @@ func (n *NewUser) Validate() error {
 		return Errorf(EInvalid, "only unit users belong to a unit")
 	case len([]rune(n.DisplayName)) > MaxNameLen:
 		return Errorf(EInvalid, "display_name is too long")
+	case n.Email != "" && (len(n.Email) > 320 || !strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " \t\r\n<>,;")):
+		return Errorf(EInvalid, "email %q is not an address", n.Email)
 	}
 	if n.DisplayName == "" {
 		n.DisplayName = n.Username

@@ -206,7 +206,7 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 	if err := handle.Get(ctx, &res); err != nil {
 		return domain.Problem{}, s.temporalError(err, problemID)
 	}
-	return res.Problem, nil
+	return res.Problem.WithLights(s.Now()), nil
 }
 
 // temporalError turns a Temporal failure into a domain error: the
@@ -239,7 +239,7 @@ func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.
 	if !domain.CanSeeProblem(u, &p) {
 		return domain.Problem{}, domain.Errorf(domain.EForbidden, "your unit takes no part in problem %d", id)
 	}
-	return p, nil
+	return p.WithLights(s.Now()), nil
 }
 
 // ListProblems returns the problems the user may see that match f.
@@ -247,10 +247,18 @@ func (s *Service) ListProblems(ctx context.Context, u domain.User, f domain.Prob
 	if f.Stage != "" && !f.Stage.Valid() {
 		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", f.Stage)
 	}
+	if f.Light != "" && !f.Light.Valid() {
+		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green")
+	}
 	if u.Role == domain.RoleUnit {
 		f.VisibleToUnit = u.UnitID
 	}
-	return s.Store.ListProblems(ctx, f)
+	f.Now = s.Now()
+	problems, total, err := s.Store.ListProblems(ctx, f)
+	for i := range problems {
+		problems[i] = problems[i].WithLights(f.Now)
+	}
+	return problems, total, err
 }
 
 // Events returns the event log of a problem the user may see.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/rectify/rectify/internal/domain"
 )
@@ -12,6 +13,9 @@ func (s *Store) CreateCampaign(ctx context.Context, c domain.Campaign) (domain.C
 		Title: c.Title, InspectedBody: c.InspectedBody, InspectionTeam: c.InspectionTeam,
 		InspectionStart: string(c.InspectionStart), InspectionEnd: string(c.InspectionEnd),
 		FeedbackDate: string(c.FeedbackDate), CreatedAt: s.Now(),
+		WarningWindowS: seconds(c.Policy.WarningWindow), AckWindowS: seconds(c.Policy.AckWindow),
+		ReviewWindowS: seconds(c.Policy.ReviewWindow), RepeatEveryS: seconds(c.Policy.RepeatEvery),
+		EscalateAfterS: seconds(c.Policy.EscalateAfter),
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return domain.Campaign{}, err
@@ -62,6 +66,30 @@ func (r campaignRow) toDomain() domain.Campaign {
 	return domain.Campaign{
 		ID: r.ID, Title: r.Title, InspectedBody: r.InspectedBody, InspectionTeam: r.InspectionTeam,
 		InspectionStart: domain.Date(r.InspectionStart), InspectionEnd: domain.Date(r.InspectionEnd),
-		FeedbackDate: domain.Date(r.FeedbackDate), CreatedAt: r.CreatedAt,
+		FeedbackDate: domain.Date(r.FeedbackDate), CreatedAt: r.CreatedAt, Policy: r.policy(),
+		ReportCadence: r.ReportCadence, ReportDueDays: r.ReportDueDays,
 	}
+}
+
+// policy is the campaign's policy with its defaults filled in.
+func (r campaignRow) policy() domain.Policy {
+	return domain.Policy{
+		WarningWindow: time.Duration(r.WarningWindowS) * time.Second, AckWindow: time.Duration(r.AckWindowS) * time.Second,
+		ReviewWindow: time.Duration(r.ReviewWindowS) * time.Second, RepeatEvery: time.Duration(r.RepeatEveryS) * time.Second,
+		EscalateAfter: time.Duration(r.EscalateAfterS) * time.Second,
+	}.WithDefaults()
+}
+
+func seconds(d time.Duration) int64 { return int64(d / time.Second) }
+
+// SetReportSchedule stores a campaign's report cadence.
+func (s *Store) SetReportSchedule(ctx context.Context, campaignID int64, cadence string, dueDays int) error {
+	res := s.db.WithContext(ctx).Model(&campaignRow{}).Where("id = ?", campaignID).
+		Updates(map[string]any{"report_cadence": cadence, "report_due_days": dueDays})
+	if res.Error != nil {
+		return res.Error
+	} else if res.RowsAffected == 0 {
+		return domain.Errorf(domain.ENotFound, "campaign %d not found", campaignID)
+	}
+	return nil
 }

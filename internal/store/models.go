@@ -20,6 +20,7 @@ type userRow struct {
 	DisplayName  string `gorm:"size:200;not null"`
 	Role         string `gorm:"size:16;not null"`
 	UnitID       int64  `gorm:"index;not null;default:0"`
+	Email        string `gorm:"size:320;not null;default:''"`
 	Disabled     bool   `gorm:"not null;default:false"`
 	CreatedAt    time.Time
 }
@@ -44,7 +45,15 @@ type campaignRow struct {
 	InspectionStart string `gorm:"size:10;not null;default:''"`
 	InspectionEnd   string `gorm:"size:10;not null;default:''"`
 	FeedbackDate    string `gorm:"size:10;not null;default:''"`
-	CreatedAt       time.Time
+	// Policy durations in seconds; 0 means the default.
+	WarningWindowS int64  `gorm:"not null;default:0"`
+	AckWindowS     int64  `gorm:"not null;default:0"`
+	ReviewWindowS  int64  `gorm:"not null;default:0"`
+	RepeatEveryS   int64  `gorm:"not null;default:0"`
+	EscalateAfterS int64  `gorm:"not null;default:0"`
+	ReportCadence  string `gorm:"size:64;not null;default:''"`
+	ReportDueDays  int    `gorm:"not null;default:0"`
+	CreatedAt      time.Time
 }
 
 func (campaignRow) TableName() string { return "campaigns" }
@@ -62,7 +71,15 @@ type problemRow struct {
 	PlanSubmittedBy int64  `gorm:"not null;default:0"`
 	NextMeasureID   int64  `gorm:"not null;default:0"`
 	ClosedAt        *time.Time
-	WorkflowStarted bool `gorm:"not null;default:false"`
+	StageSince      *time.Time
+	// YellowAt and RedAt are when the problem's light turns (UTC; null:
+	// never), so a list filters by light in SQL.
+	YellowAt        *time.Time `gorm:"index"`
+	RedAt           *time.Time `gorm:"index"`
+	NextExtensionID int64      `gorm:"not null;default:0"`
+	Extensions      string     `gorm:"type:text;not null;default:''"`
+	Policy          string     `gorm:"type:text;not null;default:''"`
+	WorkflowStarted bool       `gorm:"not null;default:false"`
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -78,6 +95,9 @@ type measureRow struct {
 	CoUnitIDs         string `gorm:"size:1000;not null;default:''"`
 	ResponsibleLeader string `gorm:"size:200;not null;default:''"`
 	Deadline          string `gorm:"size:10;not null;default:''"`
+	OriginalDeadline  string `gorm:"size:10;not null;default:''"`
+	ReportDue         string `gorm:"size:10;not null;default:''"`
+	ExtensionCount    int    `gorm:"not null;default:0"`
 	Acknowledged      bool   `gorm:"not null;default:false"`
 	AcknowledgedAt    *time.Time
 	Completed         bool `gorm:"not null;default:false"`
@@ -141,3 +161,36 @@ type settingRow struct {
 }
 
 func (settingRow) TableName() string { return "settings" }
+
+// notificationRow is one user's inbox entry. (key, user) is unique: a
+// reminder is written once however often its activity runs.
+type notificationRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	Key       string `gorm:"size:200;not null;uniqueIndex:idx_notification_key,priority:1"`
+	UserID    int64  `gorm:"not null;uniqueIndex:idx_notification_key,priority:2;index:idx_notification_inbox,priority:1"`
+	Kind      string `gorm:"size:32;not null"`
+	ProblemID int64  `gorm:"not null;default:0"`
+	MeasureID int64  `gorm:"not null;default:0"`
+	Message   string `gorm:"type:text;not null"`
+	ReadAt    *time.Time
+	CreatedAt time.Time `gorm:"index:idx_notification_inbox,priority:2"`
+}
+
+func (notificationRow) TableName() string { return "notifications" }
+
+// deliveryRow is one email or webhook delivery of a notification, with its
+// status: (key, channel, target) is unique, and a sent row is never sent
+// again.
+type deliveryRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	Key       string `gorm:"size:200;not null;uniqueIndex:idx_delivery_key,priority:1"`
+	Channel   string `gorm:"size:16;not null;uniqueIndex:idx_delivery_key,priority:2"`
+	Target    string `gorm:"size:320;not null;uniqueIndex:idx_delivery_key,priority:3"`
+	Status    string `gorm:"size:16;not null;index"`
+	Attempts  int    `gorm:"not null;default:0"`
+	LastError string `gorm:"size:1000;not null;default:''"`
+	SentAt    *time.Time
+	CreatedAt time.Time
+}
+
+func (deliveryRow) TableName() string { return "deliveries" }

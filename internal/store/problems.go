@@ -26,10 +26,11 @@ func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor d
 		// that concurrent creations in a campaign take numbers one at a time
 		// instead of reading the same MAX(number) and failing on the index.
 		var campaign campaignRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
 			Where("id = ?", in.CampaignID).Take(&campaign).Error; err != nil {
 			return notFound(err, "campaign %d not found", in.CampaignID)
 		}
+		row.Policy = string(mustJSON(campaign.policy()))
 		var n int64
 		if row.Number == 0 {
 			var max *int
@@ -109,6 +110,17 @@ func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]dom
 	}
 	if f.UnitID != 0 {
 		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
+	}
+	if f.Light != "" {
+		now := f.Now.UTC()
+		switch f.Light {
+		case domain.LightRed:
+			q = q.Where("red_at <= ?", now)
+		case domain.LightYellow:
+			q = q.Where("yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", now, now)
+		case domain.LightGreen:
+			q = q.Where("yellow_at IS NULL OR yellow_at > ?", now)
+		}
 	}
 	if f.VisibleToUnit != 0 {
 		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
@@ -193,10 +205,14 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		} else if res.RowsAffected == 0 {
 			return nil // already written by an earlier attempt
 		}
+		yellowAt, redAt := p.LightTimes(p.Policy.WithDefaults().WarningWindow)
 		res = tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
 			"stage": string(p.Stage), "lead_unit_id": p.LeadUnitID, "version": p.Version,
 			"plan_submitted_by": p.PlanSubmittedBy, "next_measure_id": p.NextMeasureID,
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
+			"stage_since": optionalTime(p.StageSince), "yellow_at": optionalTime(yellowAt), "red_at": optionalTime(redAt),
+			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
+			"policy": string(mustJSON(p.Policy)),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -229,6 +245,13 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 func writeMeasures(tx *gorm.DB, ev domain.Event, p domain.Problem) error {
 	if ev.Action == domain.ActionSubmitPlan {
 		return replaceMeasures(tx, p)
+	} else if ev.Action == domain.ActionRequestReports {
+		for _, m := range p.Measures {
+			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	} else if ev.MeasureID == 0 {
 		return nil
 	}
@@ -268,6 +291,7 @@ func toMeasureRow(problemID int64, m domain.Measure) *measureRow {
 	return &measureRow{
 		ProblemID: problemID, MeasureID: m.ID, Title: m.Title, Kind: string(m.Kind), LeadUnitID: m.LeadUnitID,
 		CoUnitIDs: joinIDs(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: string(m.Deadline),
+		OriginalDeadline: string(m.OriginalDeadline), ExtensionCount: m.ExtensionCount, ReportDue: string(m.ReportDue),
 		Acknowledged: m.Acknowledged, AcknowledgedAt: optionalTime(m.AcknowledgedAt),
 		Completed: m.Completed, CompletedAt: optionalTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 		ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
@@ -275,11 +299,22 @@ func toMeasureRow(problemID int64, m domain.Measure) *measureRow {
 	}
 }
 
+// optionalTime stores t in UTC: SQLite compares times as text, which is
+// only right within one zone.
 func optionalTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
+	t = t.UTC()
 	return &t
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain domain structs are encoded here
+	}
+	return b
 }
 
 func derefTime(t *time.Time) time.Time {
@@ -295,11 +330,20 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 		Description: r.Description, Stage: domain.Stage(r.Stage), LeadUnitID: r.LeadUnitID,
 		Version: r.Version, PlanSubmittedBy: r.PlanSubmittedBy, NextMeasureID: r.NextMeasureID,
 		ClosedAt: derefTime(r.ClosedAt), UpdatedAt: r.UpdatedAt, Measures: []domain.Measure{},
+		StageSince: derefTime(r.StageSince), NextExtensionID: r.NextExtensionID,
+	}
+	// Both columns hold what this package wrote with mustJSON.
+	if r.Extensions != "" && r.Extensions != "null" {
+		_ = json.Unmarshal([]byte(r.Extensions), &p.Extensions)
+	}
+	if r.Policy != "" {
+		_ = json.Unmarshal([]byte(r.Policy), &p.Policy)
 	}
 	for _, m := range measures {
 		p.Measures = append(p.Measures, domain.Measure{
 			ID: m.MeasureID, Title: m.Title, Kind: domain.MeasureKind(m.Kind), LeadUnitID: m.LeadUnitID,
 			CoUnitIDs: splitIDs(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: domain.Date(m.Deadline),
+			OriginalDeadline: domain.Date(m.OriginalDeadline), ExtensionCount: m.ExtensionCount, ReportDue: domain.Date(m.ReportDue),
 			Acknowledged: m.Acknowledged, AcknowledgedAt: derefTime(m.AcknowledgedAt),
 			Completed: m.Completed, CompletedAt: derefTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 			ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,

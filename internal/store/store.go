@@ -123,7 +123,7 @@ func (s *Store) IsPostgres() bool { return s.postgres }
 func (s *Store) migrate(ctx context.Context) error {
 	models := []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
-		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{},
+		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{},
 	}
 	var err error
 	if s.postgres {

@@ -227,7 +227,10 @@ func normTime(t time.Time) time.Time {
 // PostgreSQL's microsecond precision, empty slices instead of nil.
 func normProblem(p domain.Problem) domain.Problem {
 	p = p.Clone()
-	p.ClosedAt, p.UpdatedAt = normTime(p.ClosedAt), normTime(p.UpdatedAt)
+	p.ClosedAt, p.UpdatedAt, p.StageSince = normTime(p.ClosedAt), normTime(p.UpdatedAt), normTime(p.StageSince)
+	for i := range p.Extensions {
+		p.Extensions[i].RequestedAt, p.Extensions[i].DecidedAt = normTime(p.Extensions[i].RequestedAt), normTime(p.Extensions[i].DecidedAt)
+	}
 	if p.Measures == nil {
 		p.Measures = []domain.Measure{}
 	}
@@ -534,7 +537,8 @@ func TestCampaigns(t *testing.T) {
 
 		t.Run("create keeps every field", func(t *testing.T) {
 			want := domain.Campaign{ID: third.ID, Title: "2027 round one", InspectedBody: "Bureau", InspectionTeam: "Team 3",
-				InspectionStart: "2026-01-05", InspectionEnd: "2026-02-05", FeedbackDate: "2026-02-20", CreatedAt: start}
+				InspectionStart: "2026-01-05", InspectionEnd: "2026-02-05", FeedbackDate: "2026-02-20", CreatedAt: start,
+				Policy: domain.Policy{}.WithDefaults()}
 			got, err := s.Campaign(ctx, third.ID)
 			wantCode(t, err, "")
 			got.CreatedAt = got.CreatedAt.UTC()
@@ -646,7 +650,7 @@ func TestProblems(t *testing.T) {
 					}
 					want := domain.Problem{ID: p.ID, CampaignID: tc.campaignID, Number: tc.wantNumber, Section: "Section I",
 						Title: in.Title, Description: "details", Stage: domain.StagePlan, Version: 1, UpdatedAt: f.now,
-						Measures: []domain.Measure{}}
+						Measures: []domain.Measure{}, Policy: domain.Policy{}.WithDefaults()}
 					if p.ID == 0 {
 						t.Fatal("no ID")
 					}

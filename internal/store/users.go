@@ -14,7 +14,7 @@ import (
 func (s *Store) CreateUser(ctx context.Context, u domain.NewUser, passwordHash string) (domain.User, error) {
 	row := userRow{
 		Username: u.Username, PasswordHash: passwordHash, DisplayName: u.DisplayName,
-		Role: string(u.Role), UnitID: u.UnitID, CreatedAt: s.Now(),
+		Role: string(u.Role), UnitID: u.UnitID, Email: u.Email, CreatedAt: s.Now(),
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
@@ -102,6 +102,6 @@ func (s *Store) RevokeSession(ctx context.Context, tokenHash string) error {
 func (r userRow) toDomain() domain.User {
 	return domain.User{
 		ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Role: domain.Role(r.Role),
-		UnitID: r.UnitID, Disabled: r.Disabled, CreatedAt: r.CreatedAt,
+		UnitID: r.UnitID, Email: r.Email, Disabled: r.Disabled, CreatedAt: r.CreatedAt,
 	}
 }

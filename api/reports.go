@@ -1,0 +1,101 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/report"
+)
+
+// getReport answers a campaign's progress report (通报):
+// GET /campaigns/:id/report?format=md|html|docx (md by default).
+func (s *Server) getReport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	format := c.DefaultQuery("format", report.FormatMarkdown)
+	contentType, ext, ok := report.ContentType(format)
+	if !ok {
+		s.renderError(c, domain.Errorf(domain.EInvalid, "format must be md, html or docx"))
+		return
+	}
+	// Built whole before answering, so a failure is an error response and
+	// not a truncated document.
+	var buf bytes.Buffer
+	if err := s.svc.WriteReport(c.Request.Context(), currentUser(c), id, format, &buf); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	disposition := "inline"
+	if format == report.FormatDOCX {
+		disposition = "attachment"
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`%s; filename="report-%d%s"`, disposition, id, ext))
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// getLedger answers a campaign's ledger (整改台账): GET /campaigns/:id/ledger.xlsx.
+func (s *Server) getLedger(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.svc.WriteLedger(c.Request.Context(), currentUser(c), id, &buf); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="ledger-%d.xlsx"`, id))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+type narrativeRequest struct {
+	Organization string `json:"organization"`
+	NextSteps    string `json:"next_steps"`
+	Contact      string `json:"contact"`
+}
+
+// getNarrative answers the report narrative: GET /campaigns/:id/narrative.
+func (s *Server) getNarrative(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	n, err := s.svc.Narrative(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}
+
+// putNarrative replaces the report narrative: PUT /campaigns/:id/narrative
+// {organization, next_steps, contact}.
+func (s *Server) putNarrative(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var req narrativeRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	n, err := s.svc.SetNarrative(c.Request.Context(), currentUser(c), domain.Narrative{
+		CampaignID: id, Organization: req.Organization, NextSteps: req.NextSteps, Contact: req.Contact,
+	})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
+}

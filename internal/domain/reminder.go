@@ -1,0 +1,228 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// NoticeKind is what a notification is about; it names inbox entries.
+type NoticeKind string
+
+// Notice kinds. Overdue kinds are kept apart, as 督办 systems do.
+const (
+	NoticeWarning    NoticeKind = "warning"     // deadline near (yellow)
+	NoticeOverdue    NoticeKind = "overdue"     // deadline passed (red), repeated
+	NoticeAckOverdue NoticeKind = "ack_overdue" // not acknowledged in time (签收逾期)
+	NoticeReviewLate NoticeKind = "review_late" // closure request undecided in time
+	NoticeEscalation NoticeKind = "escalation"  // late long enough for the leaders
+	NoticeUrge       NoticeKind = "urge"        // a person urged (催办)
+	NoticeReportDue  NoticeKind = "report_due"  // a progress report is asked for
+	NoticeReportLate NoticeKind = "report_late" // it did not come in time
+	NoticeExtension  NoticeKind = "extension"   // an extension was asked for or decided
+)
+
+// Audience says who receives a notice.
+type Audience struct {
+	// UnitID: every user of this unit.
+	UnitID int64 `json:"unit_id,omitempty"`
+	// Roles: every user in these roles.
+	Roles []Role `json:"roles,omitempty"`
+	// DisplayName: the user so named, e.g. a measure's responsible leader.
+	DisplayName string `json:"display_name,omitempty"`
+}
+
+// Notice is one notification to deliver. Key is unique per (problem,
+// measure, condition, level, due, repeat): the store writes a key once, so
+// retries and restarts never send a reminder twice.
+type Notice struct {
+	Key       string     `json:"key"`
+	Kind      NoticeKind `json:"kind"`
+	ProblemID int64      `json:"problem_id"`
+	MeasureID int64      `json:"measure_id,omitempty"`
+	Audience  Audience   `json:"audience"`
+	Message   string     `json:"message"`
+	// At is when the condition fired (the deadline, or its repeat).
+	At time.Time `json:"at"`
+}
+
+// Notification is a notice as one user's inbox holds it.
+type Notification struct {
+	ID        int64      `json:"id"`
+	Key       string     `json:"key"`
+	Kind      NoticeKind `json:"kind"`
+	UserID    int64      `json:"user_id"`
+	ProblemID int64      `json:"problem_id"`
+	MeasureID int64      `json:"measure_id,omitempty"`
+	Message   string     `json:"message"`
+	Read      bool       `json:"read"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// series is one condition that fires at start, then (if repeat > 0) every
+// repeat, then escalates once at start+escalate.
+type series struct {
+	cond     string
+	level    string
+	due      string // the due date or instant that names the series
+	measure  int64
+	kind     NoticeKind
+	start    time.Time
+	repeat   time.Duration
+	escalate time.Duration
+	audience Audience
+	// leader is the responsible leader, told when the series escalates.
+	leader  string
+	message string
+	// until ends a series that another replaces (a warning once overdue).
+	until time.Time
+}
+
+// DueNotices returns the notices of p due at now that sent does not hold yet,
+// and the next instant something will be due (zero: nothing scheduled).
+// A series that fell behind (the worker was down) sends its latest repeat,
+// not every missed one.
+func DueNotices(p *Problem, now time.Time, sent func(key string) bool) (due []Notice, next time.Time) {
+	pol := p.Policy.WithDefaults()
+	later := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	fire := func(s series, repeat int, at time.Time, kind NoticeKind, level string, aud Audience, msg string) {
+		key := fmt.Sprintf("p%d:m%d:%s:%s:%s:%d", p.ID, s.measure, s.cond, level, s.due, repeat)
+		if !sent(key) {
+			due = append(due, Notice{Key: key, Kind: kind, ProblemID: p.ID, MeasureID: s.measure, Audience: aud, Message: msg, At: at})
+		}
+	}
+	for _, s := range p.series(pol) {
+		if !s.until.IsZero() && !now.Before(s.until) {
+			continue
+		}
+		if now.Before(s.start) {
+			later(s.start)
+			continue
+		}
+		k := 0
+		if s.repeat > 0 {
+			k = int(now.Sub(s.start) / s.repeat)
+			later(s.start.Add(time.Duration(k+1) * s.repeat))
+		}
+		fire(s, k, s.start.Add(time.Duration(k)*s.repeat), s.kind, s.level, s.audience, s.message)
+		if s.escalate > 0 {
+			esc := s.start.Add(s.escalate)
+			if now.Before(esc) {
+				later(esc)
+			} else {
+				aud := Audience{Roles: []Role{RoleLeader}, DisplayName: s.leader}
+				fire(s, 0, esc, NoticeEscalation, "escalation", aud, "【督办升级】"+s.message)
+			}
+		}
+	}
+	return due, next
+}
+
+// series lists the conditions that currently run on p.
+func (p *Problem) series(pol Policy) []series {
+	var out []series
+	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
+	switch p.Stage {
+	case StageAssign:
+		for _, m := range p.Measures {
+			if m.Acknowledged {
+				continue
+			}
+			start := p.StageSince.Add(pol.AckWindow)
+			out = append(out, series{
+				cond: "ack", level: "red", due: start.UTC().Format(time.RFC3339), measure: m.ID, kind: NoticeAckOverdue,
+				start: start, repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
+				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				message: fmt.Sprintf("【签收逾期】%s的整改措施“%s”交办后未按时签收,请立即签收", title, m.Title),
+			})
+		}
+	case StageVerify:
+		start := p.StageSince.Add(pol.ReviewWindow)
+		out = append(out, series{
+			cond: "review", level: "red", due: start.UTC().Format(time.RFC3339), kind: NoticeReviewLate,
+			start: start, repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
+			audience: Audience{Roles: []Role{RoleSupervisor}},
+			message:  fmt.Sprintf("【审核逾期】%s的销号申请尚未审核,请尽快处理", title),
+		})
+	}
+	for _, m := range p.Measures {
+		if m.ReportDue != "" && p.Stage == StageExecute {
+			out = append(out, series{
+				cond: "report", level: "red", due: string(m.ReportDue), measure: m.ID, kind: NoticeReportLate,
+				start: m.ReportDue.DueAt(), repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
+				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				message: fmt.Sprintf("【进展报送逾期】%s的整改措施“%s”未在%s前报送进展", title, m.Title, m.ReportDue),
+			})
+		}
+		if !m.open(p.Stage) {
+			continue
+		}
+		dueAt := m.Deadline.DueAt()
+		out = append(out,
+			series{
+				cond: "deadline", level: "yellow", due: string(m.Deadline), measure: m.ID, kind: NoticeWarning,
+				start: dueAt.Add(-pol.WarningWindow), until: dueAt, audience: Audience{UnitID: m.LeadUnitID},
+				message: fmt.Sprintf("【预警】%s的整改措施“%s”将于%s到期", title, m.Title, m.Deadline),
+			},
+			series{
+				cond: "deadline", level: "red", due: string(m.Deadline), measure: m.ID, kind: NoticeOverdue,
+				start: dueAt, repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
+				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				message: fmt.Sprintf("【逾期】%s的整改措施“%s”已超过整改时限%s,请立即整改", title, m.Title, m.Deadline),
+			},
+		)
+	}
+	return out
+}
+
+// EventNotices returns the notices a person's action sends at once: an urge
+// to the lead unit, an extension request to the leaders, its decision back.
+func EventNotices(p *Problem, ev Event) []Notice {
+	key := fmt.Sprintf("p%d:event:%d", p.ID, ev.Seq)
+	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
+	n := Notice{Key: key, ProblemID: p.ID, MeasureID: ev.MeasureID, At: ev.At}
+	switch ev.Action {
+	case ActionUrge:
+		n.Kind, n.Audience = NoticeUrge, Audience{UnitID: p.LeadUnitID}
+		n.Message = fmt.Sprintf("【催办】%s:%s(%s)", title, ev.Reason, ev.ActorName)
+	case ActionRequestExtension:
+		n.Kind, n.Audience = NoticeExtension, Audience{Roles: []Role{RoleLeader}}
+		n.Message = fmt.Sprintf("【延期申请】%s的措施%d申请延期:%s", title, ev.MeasureID, ev.Reason)
+	case ActionApproveExtension, ActionRejectExtension:
+		verdict := "已批准"
+		if ev.Action == ActionRejectExtension {
+			verdict = "未批准"
+		}
+		n.Kind, n.Audience = NoticeExtension, Audience{UnitID: p.LeadUnitID}
+		n.Message = fmt.Sprintf("【延期申请%s】%s的措施%d。%s", verdict, title, ev.MeasureID, ev.Reason)
+	case ActionRequestReports:
+		// One notice per lead unit asked, naming its measures.
+		var out []Notice
+		byUnit := map[int64][]string{}
+		var units []int64
+		for _, m := range p.Measures {
+			if m.ReportDue == "" {
+				continue
+			}
+			if _, ok := byUnit[m.LeadUnitID]; !ok {
+				units = append(units, m.LeadUnitID)
+			}
+			byUnit[m.LeadUnitID] = append(byUnit[m.LeadUnitID], "“"+m.Title+"”")
+		}
+		for _, u := range units {
+			out = append(out, Notice{
+				Key: fmt.Sprintf("%s:u%d", key, u), Kind: NoticeReportDue, ProblemID: p.ID, At: ev.At,
+				Audience: Audience{UnitID: u},
+				Message:  fmt.Sprintf("【定期调度】请于%s前报送%s的整改措施%s的进展", p.Measures[0].ReportDue, title, strings.Join(byUnit[u], "、")),
+			})
+		}
+		return out
+	default:
+		return nil
+	}
+	return []Notice{n}
+}

@@ -1,0 +1,92 @@
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// DocxText returns the text of a .docx document, one line per paragraph
+// (w:p), with tabs and line breaks kept. It reads only word/document.xml,
+// and at most maxUnzippedXML bytes of it, so a zip bomb stops early.
+func DocxText(data []byte) (string, error) {
+	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return "", domain.Errorf(domain.EInvalid, "the file is not a docx document (it is not a zip archive; save it from Word or WPS as .docx)")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (its zip archive cannot be opened)")
+	}
+	var doc *zip.File
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			doc = f
+		}
+	}
+	if doc == nil {
+		return "", domain.Errorf(domain.EInvalid, "the file is a zip archive but not a docx document (no word/document.xml)")
+	}
+	rc, err := doc.Open()
+	if err != nil {
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml cannot be opened)")
+	}
+	defer rc.Close()
+	lr := &io.LimitedReader{R: rc, N: maxUnzippedXML + 1}
+	text, err := paragraphs(lr)
+	if lr.N <= 0 {
+		return "", domain.Errorf(domain.EInvalid, "the docx document is too large once unpacked")
+	} else if err != nil {
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml is not well-formed)")
+	}
+	return text, nil
+}
+
+// paragraphs walks WordprocessingML: text runs (w:t) inside paragraphs
+// (w:p); w:tab and w:br/w:cr become a tab and a line break.
+func paragraphs(r io.Reader) (string, error) {
+	const w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	dec := xml.NewDecoder(r)
+	var b strings.Builder
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return b.String(), nil
+		} else if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space != w {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "tab":
+				b.WriteByte('\t')
+			case "br", "cr":
+				b.WriteByte('\n')
+			}
+		case xml.EndElement:
+			if t.Name.Space != w {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				b.WriteByte('\n')
+			}
+		case xml.CharData:
+			if inText {
+				b.Write(t)
+			}
+		}
+	}
+}

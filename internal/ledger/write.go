@@ -1,0 +1,401 @@
+// Package ledger writes a campaign's ledger (整改台账) as an xlsx workbook:
+// one row per measure with its responsibility list, deadline, status and
+// latest progress, overdue rows in red and rows due within three days in
+// yellow, and a summary sheet of counts by stage and by lead unit. It is
+// pure: it takes domain data and a clock. The sheet's header is one the
+// importer reads, so an exported ledger imports again.
+package ledger
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// Sheet names.
+const (
+	SheetLedger  = "整改台账"
+	SheetSummary = "汇总"
+)
+
+// Header is the ledger's header row. 所属方面 comes last, after the columns
+// people read, because only a re-import needs it.
+var Header = []string{
+	"序号", "问题", "整改措施", "类型", "责任领导", "牵头单位", "配合单位",
+	"整改时限(原定)", "整改时限(当前)", "状态", "最新进展", "佐证材料数", "销号日期", "所属方面",
+}
+
+// Column widths (in Excel's units, about one Latin character; a Chinese
+// character takes two): at least the header's, at most these, so long text
+// wraps instead of making a column a page wide.
+var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24}
+
+// WarnWithin is how close a deadline must be for a yellow row.
+const WarnWithin = 3 * 24 * time.Hour
+
+// Input is what a ledger is made of.
+type Input struct {
+	Campaign domain.Campaign
+	// Problems in ledger order (by number), with their measures.
+	Problems []domain.Problem
+	// Units names every unit by ID.
+	Units map[int64]string
+	// Now is the clock the red and yellow rows are computed against.
+	Now time.Time
+}
+
+// Light is a row's warning colour.
+type Light int
+
+// Lights (红黄灯预警).
+const (
+	LightNone Light = iota
+	LightYellow
+	LightRed
+)
+
+// LightOf says whether a measure is overdue (red: the deadline has passed
+// and it is not done) or due soon (yellow: within WarnWithin). Long-term
+// measures and those of closed problems carry no light.
+//
+// Extensions come in a later issue; until then the one deadline is both the
+// original and the current one.
+func LightOf(p domain.Problem, m domain.Measure, now time.Time) Light {
+	if m.Kind == domain.KindLongTerm || m.Completed || p.Stage == domain.StageClosed || m.Deadline.IsZero() {
+		return LightNone
+	}
+	due := m.Deadline.DueAt()
+	switch {
+	case !now.Before(due):
+		return LightRed
+	case due.Sub(now) <= WarnWithin:
+		return LightYellow
+	}
+	return LightNone
+}
+
+// StageName is a stage in the UI's words.
+func StageName(s domain.Stage) string {
+	switch s {
+	case domain.StagePlan:
+		return "制定措施"
+	case domain.StageAssign:
+		return "交办签收"
+	case domain.StageExecute:
+		return "整改落实"
+	case domain.StageVerify:
+		return "审核销号"
+	case domain.StageClosed:
+		return "已销号"
+	}
+	return string(s)
+}
+
+func kindName(k domain.MeasureKind) string {
+	switch k {
+	case domain.KindImmediate:
+		return "立行立改"
+	case domain.KindDeadline:
+		return "限期整改"
+	case domain.KindLongTerm:
+		return "长期坚持"
+	}
+	return string(k)
+}
+
+// measureStatus is a measure's state as a ledger reader says it.
+func measureStatus(p domain.Problem, m domain.Measure) string {
+	switch {
+	case p.Stage == domain.StageClosed:
+		return "已销号"
+	case p.Stage == domain.StageVerify:
+		return "待审核销号"
+	case m.Completed:
+		return "已完成"
+	case m.Kind == domain.KindLongTerm && m.Acknowledged:
+		return "长期坚持"
+	case m.Acknowledged:
+		return "整改中"
+	case p.Stage == domain.StagePlan:
+		return "待审批"
+	}
+	return "待签收"
+}
+
+// Write writes the ledger workbook to w.
+func Write(w io.Writer, in Input) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetLedger); err != nil {
+		return err
+	}
+	styles, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	rows := ledgerRows(in)
+	if err := writeLedgerSheet(f, styles, rows); err != nil {
+		return err
+	}
+	if err := writeSummary(f, styles, in, rows); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+type row struct {
+	cells []string
+	light Light
+	lead  string
+	done  bool
+}
+
+// ledgerRows is one row per measure; a problem without measures yet (still
+// being planned) gets one row, so every problem is on the ledger.
+//
+// A row without a measure leaves the measure's columns empty, as the
+// importer requires of a row that only names a problem.
+func ledgerRows(in Input) []row {
+	unit := func(id int64) string { return in.Units[id] }
+	var out []row
+	for _, p := range in.Problems {
+		closed := ""
+		if !p.ClosedAt.IsZero() {
+			closed = string(domain.DateOf(p.ClosedAt))
+		}
+		if len(p.Measures) == 0 {
+			out = append(out, row{cells: []string{
+				fmt.Sprint(p.Number), p.Title, "", "", "", "", "", "", "",
+				StageName(p.Stage), "", "0", closed, p.Section,
+			}})
+			continue
+		}
+		for _, m := range p.Measures {
+			co := make([]string, len(m.CoUnitIDs))
+			for i, id := range m.CoUnitIDs {
+				co[i] = unit(id)
+			}
+			latest := m.LatestProgress
+			if m.Completed && m.CompletionSummary != "" {
+				latest = m.CompletionSummary
+			}
+			out = append(out, row{
+				cells: []string{
+					fmt.Sprint(p.Number), p.Title, m.Title, kindName(m.Kind), m.ResponsibleLeader,
+					unit(m.LeadUnitID), strings.Join(co, "、"), string(m.Deadline), string(m.Deadline),
+					measureStatus(p, m), latest,
+					// TODO(evidence): the count of 佐证材料 comes with the
+					// evidence records of a later issue.
+					"0", closed, p.Section,
+				},
+				light: LightOf(p, m, in.Now),
+				lead:  unit(m.LeadUnitID),
+				done:  m.Completed || p.Stage == domain.StageClosed,
+			})
+		}
+	}
+	return out
+}
+
+type styleSet struct {
+	header, body, red, yellow, title int
+}
+
+func newStyles(f *excelize.File) (styleSet, error) {
+	border := []excelize.Border{
+		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
+	}
+	font := &excelize.Font{Family: "宋体", Size: 11}
+	body := func(fill string) *excelize.Style {
+		s := &excelize.Style{
+			Border: border, Font: font,
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+		}
+		if fill != "" {
+			s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}
+		}
+		return s
+	}
+	var s styleSet
+	var err error
+	for _, x := range []struct {
+		id    *int
+		style *excelize.Style
+	}{
+		{&s.header, &excelize.Style{
+			Border: border, Font: &excelize.Font{Family: "黑体", Size: 11, Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		}},
+		{&s.body, body("")},
+		{&s.red, body("FFC7CE")},
+		{&s.yellow, body("FFEB9C")},
+		{&s.title, &excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}}},
+	} {
+		if *x.id, err = f.NewStyle(x.style); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func writeLedgerSheet(f *excelize.File, st styleSet, rows []row) error {
+	sw, err := f.NewStreamWriter(SheetLedger)
+	if err != nil {
+		return err
+	}
+	for col, width := range columnWidths(rows) {
+		if err := sw.SetColWidth(col+1, col+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", cells(Header, st.header), excelize.RowOpts{Height: 30}); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		style := st.body
+		switch r.light {
+		case LightRed:
+			style = st.red
+		case LightYellow:
+			style = st.yellow
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, cells(r.cells, style)); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+func cells(values []string, style int) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = excelize.Cell{StyleID: style, Value: v}
+	}
+	return out
+}
+
+// columnWidths fits each column to its longest line, Chinese characters
+// counting double, between the header's width and the column's cap.
+func columnWidths(rows []row) []float64 {
+	widths := make([]float64, len(Header))
+	for i, h := range Header {
+		widths[i] = displayWidth(h) + 2
+	}
+	for _, r := range rows {
+		for i, c := range r.cells {
+			if w := displayWidth(c) + 2; w > widths[i] {
+				widths[i] = min(w, maxWidths[i])
+			}
+		}
+	}
+	return widths
+}
+
+func displayWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r > unicode.MaxLatin1 {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+// writeSummary writes counts of problems by stage and of measures by lead
+// unit.
+func writeSummary(f *excelize.File, st styleSet, in Input, rows []row) error {
+	if _, err := f.NewSheet(SheetSummary); err != nil {
+		return err
+	}
+	set := func(cell string, v any, style int) error {
+		if err := f.SetCellValue(SheetSummary, cell, v); err != nil {
+			return err
+		}
+		return f.SetCellStyle(SheetSummary, cell, cell, style)
+	}
+	var errs []error
+	line := 1
+	put := func(style int, values ...any) {
+		for i, v := range values {
+			cell, _ := excelize.CoordinatesToCellName(i+1, line)
+			errs = append(errs, set(cell, v, style))
+		}
+		line++
+	}
+	title := in.Campaign.Title
+	if title == "" {
+		title = "整改台账"
+	}
+	put(st.title, title+" 汇总（截至"+string(domain.DateOf(in.Now))+"）")
+	line++
+	put(st.header, "整改阶段", "问题数")
+	byStage := map[domain.Stage]int{}
+	for _, p := range in.Problems {
+		byStage[p.Stage]++
+	}
+	for _, s := range domain.AllStages() {
+		put(st.body, StageName(s), byStage[s])
+	}
+	put(st.header, "合计", len(in.Problems))
+	line++
+	put(st.header, "牵头单位", "整改措施数", "已完成", "推进中", "红灯（逾期）", "黄灯（临期）")
+	type counts struct{ total, done, red, yellow int }
+	byUnit := map[string]*counts{}
+	var units []string
+	for _, r := range rows {
+		if r.cells[2] == "" {
+			continue // a problem without measures
+		}
+		c, ok := byUnit[r.lead]
+		if !ok {
+			c = &counts{}
+			byUnit[r.lead] = c
+			units = append(units, r.lead)
+		}
+		c.total++
+		if r.done {
+			c.done++
+		}
+		switch r.light {
+		case LightRed:
+			c.red++
+		case LightYellow:
+			c.yellow++
+		}
+	}
+	slices.Sort(units)
+	for _, u := range units {
+		c := byUnit[u]
+		put(st.body, u, c.total, c.done, c.total-c.done, c.red, c.yellow)
+	}
+	for col, w := range []float64{22, 12, 10, 10, 14, 14} {
+		errs = append(errs, f.SetColWidth(SheetSummary, colName(col+1), colName(col+1), w))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func colName(n int) string {
+	s, _ := excelize.ColumnNumberToName(n)
+	return s
+}

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// CampaignStats returns a campaign's dashboard figures at now.
+func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Time) (domain.CampaignStats, error) {
+	sum, err := s.Campaign(ctx, campaignID)
+	if err != nil {
+		return domain.CampaignStats{}, err
+	}
+	st := domain.CampaignStats{
+		CampaignID: campaignID, Problems: sum.ProblemCount, ProblemsByStage: sum.StageCounts,
+		MeasuresByStage: map[domain.Stage]int{}, ByLight: map[domain.Light]int{},
+		OverduePerUnit: []domain.UnitOverdue{},
+	}
+	for _, stage := range domain.AllStages() {
+		st.MeasuresByStage[stage] = 0
+	}
+	if st.Problems > 0 {
+		st.CompletionRate = float64(sum.StageCounts[domain.StageClosed]) / float64(st.Problems)
+	}
+	db := s.reader(ctx)
+	var byStage []struct {
+		Stage string
+		N     int
+	}
+	if err := db.Table("measures").Select("problems.stage AS stage, count(*) AS n").
+		Joins("JOIN problems ON problems.id = measures.problem_id").
+		Where("problems.campaign_id = ?", campaignID).Group("problems.stage").Scan(&byStage).Error; err != nil {
+		return st, err
+	}
+	for _, r := range byStage {
+		st.MeasuresByStage[domain.Stage(r.Stage)] = r.N
+		st.Measures += r.N
+	}
+	utc := now.UTC()
+	for light, where := range map[domain.Light][]any{
+		domain.LightRed:    {"red_at <= ?", utc},
+		domain.LightYellow: {"yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", utc, utc},
+		domain.LightGreen:  {"yellow_at IS NULL OR yellow_at > ?", utc},
+	} {
+		var n int64
+		if err := db.Model(&problemRow{}).Where("campaign_id = ?", campaignID).Where(where[0], where[1:]...).Count(&n).Error; err != nil {
+			return st, err
+		}
+		st.ByLight[light] = int(n)
+	}
+	today := string(domain.DateOf(now))
+	if err := db.Table("measures").
+		Select("measures.lead_unit_id AS unit_id, units.name AS unit_name, count(*) AS overdue").
+		Joins("JOIN problems ON problems.id = measures.problem_id").
+		Joins("JOIN units ON units.id = measures.lead_unit_id").
+		Where("problems.campaign_id = ? AND problems.stage NOT IN ?", campaignID, []string{string(domain.StagePlan), string(domain.StageClosed)}).
+		Where("measures.completed = ? AND measures.kind <> ? AND measures.deadline <> '' AND measures.deadline < ?", false, string(domain.KindLongTerm), today).
+		Group("measures.lead_unit_id, units.name").Order("overdue DESC, unit_id").
+		Scan(&st.OverduePerUnit).Error; err != nil {
+		return st, err
+	}
+	var granted *int64
+	if err := db.Table("measures").Select("SUM(measures.extension_count)").
+		Joins("JOIN problems ON problems.id = measures.problem_id").
+		Where("problems.campaign_id = ?", campaignID).Scan(&granted).Error; err != nil {
+		return st, err
+	}
+	if granted != nil {
+		st.ExtensionsGranted = int(*granted)
+	}
+	return st, nil
+}
