@@ -16,6 +16,7 @@ import (
 	"github.com/rectify/rectify/activities"
 	"github.com/rectify/rectify/api"
 	"github.com/rectify/rectify/internal/apitest"
+	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
@@ -44,12 +45,13 @@ func newServerWith(t *testing.T, acts *activities.Activities) apitest.Client {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, tc, logger, time.Hour)
 	acts.Problems = svc
+	svc.Blobs = &blob.Local{Dir: t.TempDir()}
 	if _, err := svc.CreateUserUnchecked(context.Background(), domain.NewUser{
 		Username: "admin", Password: "admin-password", Role: domain.RoleAdmin,
 	}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(svc, logger))
+	srv := httptest.NewServer(api.New(svc, logger).WithEvidenceLimit(evidenceTestLimit))
 	t.Cleanup(srv.Close)
 	return apitest.Client{BaseURL: srv.URL}
 }

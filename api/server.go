@@ -18,12 +18,25 @@ type Server struct {
 	svc    *service.Service
 	logger *slog.Logger
 	router *gin.Engine
+	// evidenceLimit bounds one evidence file, in bytes.
+	evidenceLimit int64
+}
+
+// DefaultEvidenceLimit is the evidence file size limit unless configured.
+const DefaultEvidenceLimit = 50 << 20
+
+// WithEvidenceLimit sets the evidence file size limit.
+func (s *Server) WithEvidenceLimit(n int64) *Server {
+	if n > 0 {
+		s.evidenceLimit = n
+	}
+	return s
 }
 
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, logger: logger, router: gin.New()}
+	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
 		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
@@ -89,7 +102,21 @@ func (s *Server) routes() {
 	authed.PUT("/campaigns/:id/schedule", s.setSchedule)
 	authed.POST("/campaigns/:id/schedule/trigger", s.triggerSchedule)
 	authed.GET("/notifications", s.listNotifications)
+	authed.POST("/problems/:id/measures/:mid/evidence", s.uploadEvidence)
+	authed.GET("/problems/:id/evidence", s.listEvidence)
+	authed.GET("/evidence/:eid", s.downloadEvidence)
+	authed.POST("/evidence/:eid/withdraw", s.withdrawEvidence)
+	authed.POST("/problems/:id/outcomes", s.addOutcome)
+	authed.GET("/problems/:id/outcomes", s.listOutcomes)
+	authed.GET("/reviews/closures", s.closureReviews)
 	authed.POST("/notifications/:id/read", s.readNotification)
+	authed.POST("/lookbacks", s.startLookback)
+	authed.GET("/lookbacks", s.listLookbacks)
+	authed.GET("/lookbacks/stats", s.lookbackStats)
+	authed.GET("/lookbacks/:id", s.getLookback)
+	authed.POST("/lookbacks/:id/problems/:pid/requests", s.requestMaterial)
+	authed.POST("/lookbacks/:id/problems/:pid/answers", s.answerMaterial)
+	authed.POST("/lookbacks/:id/problems/:pid/conclude", s.concludeLookback)
 }
 
 type userKey struct{}

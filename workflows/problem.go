@@ -43,6 +43,10 @@ const (
 	RejectExtensionUpdate  = "RejectExtension"
 	UrgeUpdate             = "Urge"
 	RequestReportsUpdate   = "RequestReports"
+	StartLookbackUpdate    = "StartLookback"
+	RequestMaterialUpdate  = "RequestMaterial"
+	AnswerMaterialUpdate   = "AnswerMaterial"
+	ConcludeLookbackUpdate = "ConcludeLookback"
 )
 
 // UpdateActions maps each Update name to the domain action it performs.
@@ -61,6 +65,10 @@ var updateActions = map[string]domain.Action{
 	RejectExtensionUpdate:  domain.ActionRejectExtension,
 	UrgeUpdate:             domain.ActionUrge,
 	RequestReportsUpdate:   domain.ActionRequestReports,
+	StartLookbackUpdate:    domain.ActionStartLookback,
+	RequestMaterialUpdate:  domain.ActionRequestMaterial,
+	AnswerMaterialUpdate:   domain.ActionAnswerMaterial,
+	ConcludeLookbackUpdate: domain.ActionConcludeLookback,
 }
 
 // UpdateName returns the Update that performs action.
@@ -217,7 +225,7 @@ func (w *problemWorkflow) deliver(ctx workflow.Context) error {
 		if err := f.Get(ctx, nil); err != nil {
 			job := jobs[i]
 			job.Error = err.Error()
-			if err := workflow.ExecuteActivity(storeOptions(ctx), MarkDeliveryFailedActivity, job).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteLocalActivity(storeWrite(ctx), MarkDeliveryFailedActivity, job).Get(ctx, nil); err != nil {
 				return err
 			}
 		}
@@ -229,7 +237,7 @@ func (w *problemWorkflow) deliver(ctx workflow.Context) error {
 // main loop and remembers it as sent.
 func (w *problemWorkflow) notify(ctx workflow.Context, n domain.Notice) error {
 	var ids []int64
-	if err := workflow.ExecuteActivity(storeOptions(ctx), NotifyActivity, n).Get(ctx, &ids); err != nil {
+	if err := workflow.ExecuteLocalActivity(storeWrite(ctx), NotifyActivity, n).Get(ctx, &ids); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -239,16 +247,18 @@ func (w *problemWorkflow) notify(ctx workflow.Context, n domain.Notice) error {
 	return nil
 }
 
-// storeOptions are for activities that only write to the store: they retry
-// until it answers, since the store writes each key once.
-func storeOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+// storeWrite runs store writes as local activities: they are short, and
+// running them in the workflow task spares each a round trip through the
+// server, which bounds throughput on the embedded server. They retry until
+// the store answers, since the store writes each key once.
+func storeWrite(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		ScheduleToCloseTimeout: recordRetryLimit,
-		StartToCloseTimeout:    time.Minute,
+		StartToCloseTimeout:    10 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    time.Second,
+			InitialInterval:    200 * time.Millisecond,
 			BackoffCoefficient: 2,
-			MaximumInterval:    5 * time.Minute,
+			MaximumInterval:    10 * time.Second,
 		},
 	})
 }
@@ -310,17 +320,7 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	// (none at all after a timed-out attempt), leaving in the store an event
 	// that a timed-out attempt may have committed but the workflow never
 	// applied, and whose seq the next decision would then reuse.
-	lao := workflow.LocalActivityOptions{
-		ScheduleToCloseTimeout: recordRetryLimit,
-		StartToCloseTimeout:    10 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    200 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    10 * time.Second,
-		},
-	}
-	lctx := workflow.WithLocalActivityOptions(ctx, lao)
-	if err := workflow.ExecuteLocalActivity(lctx, RecordTransitionActivity, tr).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteLocalActivity(storeWrite(ctx), RecordTransitionActivity, tr).Get(ctx, nil); err != nil {
 		return UpdateResult{}, err
 	}
 	w.problem = tr.Problem

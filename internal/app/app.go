@@ -25,6 +25,7 @@ import (
 	"github.com/rectify/rectify/activities"
 	"github.com/rectify/rectify/api"
 	"github.com/rectify/rectify/internal/auth"
+	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/config"
 	"github.com/rectify/rectify/internal/demo"
 	"github.com/rectify/rectify/internal/domain"
@@ -110,6 +111,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, err
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
+	a.service.Blobs = &blob.Local{Dir: cfg.EvidenceDir()}
 	if opts.Mode != ModeAPI {
 		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
@@ -131,7 +133,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	handler, err := NewHandler(a.service, a.logger)
+	handler, err := NewHandler(a.service, a.logger, cfg.EvidenceMaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -150,12 +152,15 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 
 // NewHandler serves the JSON API (/api/…, /healthz, /readyz) and the web
 // pages (everything else) on one server, both over the same service.
-func NewHandler(svc *service.Service, logger *slog.Logger) (http.Handler, error) {
+func NewHandler(svc *service.Service, logger *slog.Logger, evidenceLimit ...int64) (http.Handler, error) {
 	ui, err := web.New(svc, logger)
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(svc, logger)
+	for _, n := range evidenceLimit {
+		apiHandler.WithEvidenceLimit(n)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/healthz", apiHandler)

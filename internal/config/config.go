@@ -32,6 +32,8 @@ type Config struct {
 	// means one is generated and printed once.
 	AdminPassword string
 	TokenTTL      time.Duration
+	// EvidenceMaxBytes bounds one evidence file.
+	EvidenceMaxBytes int64
 	// SMTP sends reminders by email when SMTPHost is set.
 	SMTPHost     string
 	SMTPPort     int
@@ -62,6 +64,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminPassword:     getenv("RECTIFY_ADMIN_PASSWORD"),
 		LogFormat:         or(getenv("RECTIFY_LOG_FORMAT"), "text"),
 		TokenTTL:          12 * time.Hour,
+		EvidenceMaxBytes:  50 << 20,
 		SMTPHost:          getenv("SMTP_HOST"),
 		SMTPPort:          587,
 		SMTPUsername:      getenv("SMTP_USERNAME"),
@@ -84,6 +87,13 @@ func Load(getenv func(string) string) (Config, error) {
 		if _, err := fmt.Sscan(v, &c.TemporalPort); err != nil || c.TemporalPort < 0 || c.TemporalPort > 65535 {
 			return Config{}, fmt.Errorf("RECTIFY_TEMPORAL_PORT: %q is not a port", v)
 		}
+	}
+	if v := getenv("RECTIFY_EVIDENCE_MAX_MB"); v != "" {
+		var mb int64
+		if _, err := fmt.Sscan(v, &mb); err != nil || mb <= 0 || mb > 10<<10 {
+			return Config{}, fmt.Errorf("RECTIFY_EVIDENCE_MAX_MB: %q is not a size in MB between 1 and 10240", v)
+		}
+		c.EvidenceMaxBytes = mb << 20
 	}
 	var err error
 	if c.SMTPPassword, err = secret(getenv, "SMTP_PASSWORD"); err != nil {
@@ -146,6 +156,9 @@ func (c Config) EmbeddedTemporal() bool { return c.TemporalAddress == "" }
 
 // SQLitePath is the store's file when no DatabaseURL is set.
 func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "rectify.db") }
+
+// EvidenceDir holds the evidence files, by content hash.
+func (c Config) EvidenceDir() string { return filepath.Join(c.DataDir, "evidence") }
 
 // TemporalDir is the embedded server's directory.
 func (c Config) TemporalDir() string { return filepath.Join(c.DataDir, "temporal") }

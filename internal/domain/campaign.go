@@ -58,6 +58,7 @@ type CampaignStats struct {
 	CompletionRate    float64       `json:"completion_rate"`
 	OverduePerUnit    []UnitOverdue `json:"overdue_per_unit"`
 	ExtensionsGranted int           `json:"extensions_granted"`
+	Outcomes          OutcomeTotals `json:"outcomes"`
 }
 
 // UnitOverdue is one line of the overdue ranking.

@@ -27,6 +27,11 @@ const (
 	// ActionRequestReports asks every open measure for a progress report
 	// (定期调度); the scheduler sends it.
 	ActionRequestReports Action = "request_reports"
+	// Look-back actions (回头看) of the discipline group; see lookback.go.
+	ActionStartLookback    Action = "start_lookback"
+	ActionRequestMaterial  Action = "request_material"
+	ActionAnswerMaterial   Action = "answer_material"
+	ActionConcludeLookback Action = "conclude_lookback"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

@@ -16,10 +16,13 @@ const (
 	StageExecute Stage = "execute" // 整改落实
 	StageVerify  Stage = "verify"  // 审核销号
 	StageClosed  Stage = "closed"  // 已销号
+	// StageLookback is a closed problem under the discipline group's
+	// look-back (回头看); it ends back in closed or, reopened, in execute.
+	StageLookback Stage = "lookback"
 )
 
 // Stages lists every stage in order.
-var stages = []Stage{StagePlan, StageAssign, StageExecute, StageVerify, StageClosed}
+var stages = []Stage{StagePlan, StageAssign, StageExecute, StageVerify, StageClosed, StageLookback}
 
 // AllStages returns every stage in order.
 func AllStages() []Stage { return slices.Clone(stages) }
@@ -69,6 +72,10 @@ type Problem struct {
 	NextExtensionID int64     `json:"next_extension_id,omitempty"`
 	ClosedAt        time.Time `json:"closed_at,omitzero"`
 	UpdatedAt       time.Time `json:"updated_at,omitzero"`
+	// LookbackID and LookbackDue name the look-back the problem is under
+	// while in stage lookback (the due date drives the reviewers' reminder).
+	LookbackID  int64 `json:"lookback_id,omitempty"`
+	LookbackDue Date  `json:"lookback_due,omitempty"`
 }
 
 // Measure is a task under a problem (整改措施). IDs are numbered within the

@@ -20,6 +20,7 @@ const (
 	NoticeReportDue  NoticeKind = "report_due"  // a progress report is asked for
 	NoticeReportLate NoticeKind = "report_late" // it did not come in time
 	NoticeExtension  NoticeKind = "extension"   // an extension was asked for or decided
+	NoticeLookback   NoticeKind = "lookback"    // a look-back asks, reopens or falls due (回头看)
 )
 
 // Audience says who receives a notice.
@@ -149,6 +150,7 @@ func (p *Problem) series(pol Policy) []series {
 			message:  fmt.Sprintf("【审核逾期】%s的销号申请尚未审核,请尽快处理", title),
 		})
 	}
+	out = append(out, p.lookbackSeries(pol, title)...)
 	for _, m := range p.Measures {
 		if m.ReportDue != "" && p.Stage == StageExecute {
 			out = append(out, series{
@@ -221,6 +223,8 @@ func EventNotices(p *Problem, ev Event) []Notice {
 			})
 		}
 		return out
+	case ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
+		return lookbackNotices(p, ev, n, title)
 	default:
 		return nil
 	}

@@ -174,8 +174,16 @@ type Command struct {
 	Text string `json:"text,omitempty"`
 	// ExtensionID names the request an extension decision is about.
 	ExtensionID int64 `json:"extension_id,omitempty"`
-	// Deadline is the new deadline an extension asks for.
+	// Deadline is the new deadline an extension asks for (a look-back's
+	// due date when it starts, the reopened measures' deadline when it ends).
 	Deadline Date `json:"deadline,omitempty"`
+	// LookbackID names the look-back a look-back action belongs to.
+	LookbackID int64 `json:"lookback_id,omitempty"`
+	// Result, Finding and MeasureIDs conclude a look-back: MeasureIDs are
+	// the measures a reopening sends back (none: every non-long-term one).
+	Result     LookbackResult `json:"result,omitempty"`
+	Finding    string         `json:"finding,omitempty"`
+	MeasureIDs []int64        `json:"measure_ids,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).
@@ -216,6 +224,8 @@ func (c *Command) Validate(now time.Time) error {
 		c.Text, err = RequireText("summary", c.Text)
 	case ActionApprovePlan, ActionApproveClosure, ActionRequestClosure, ActionAcknowledge:
 		c.Text, err = OptionalText("text", c.Text)
+	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
+		return c.validateLookback(now)
 	default:
 		return Errorf(EInvalid, "unknown action %q", c.Action)
 	}
@@ -293,6 +303,8 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 	case ActionRequestReports:
 		err = requestReports(&next, cmd)
 		ev.Payload = mustJSON(map[string]any{"due": cmd.Deadline})
+	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
+		err = applyLookback(&next, cmd, now, &ev)
 	}
 	if err != nil {
 		return Transition{}, err
@@ -564,7 +576,7 @@ func urge(p *Problem, cmd Command) error {
 	if err := requireRole(cmd.Actor, "urge a unit", RoleSupervisor, RoleLeader); err != nil {
 		return err
 	}
-	if p.Stage == StagePlan || p.Stage == StageClosed || p.LeadUnitID == 0 {
+	if p.Stage == StagePlan || p.Stage == StageClosed || p.Stage == StageLookback || p.LeadUnitID == 0 {
 		return Errorf(EConflict, "nothing to urge: problem is in stage %q", p.Stage)
 	}
 	return nil

@@ -37,9 +37,6 @@ var Header = []string{
 // wraps instead of making a column a page wide.
 var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24}
 
-// WarnWithin is how close a deadline must be for a yellow row.
-const WarnWithin = 3 * 24 * time.Hour
-
 // Input is what a ledger is made of.
 type Input struct {
 	Campaign domain.Campaign
@@ -49,6 +46,8 @@ type Input struct {
 	Units map[int64]string
 	// Now is the clock the red and yellow rows are computed against.
 	Now time.Time
+	// Evidence counts live evidence per (problem ID, measure ID).
+	Evidence map[[2]int64]int
 }
 
 // Light is a row's warning colour.
@@ -61,21 +60,13 @@ const (
 	LightRed
 )
 
-// LightOf says whether a measure is overdue (red: the deadline has passed
-// and it is not done) or due soon (yellow: within WarnWithin). Long-term
-// measures and those of closed problems carry no light.
-//
-// Extensions come in a later issue; until then the one deadline is both the
-// original and the current one.
+// LightOf is a measure's row colour: the domain's light, with the
+// problem's warning window.
 func LightOf(p domain.Problem, m domain.Measure, now time.Time) Light {
-	if m.Kind == domain.KindLongTerm || m.Completed || p.Stage == domain.StageClosed || m.Deadline.IsZero() {
-		return LightNone
-	}
-	due := m.Deadline.DueAt()
-	switch {
-	case !now.Before(due):
+	switch domain.MeasureLight(m, p.Stage, p.Policy.WithDefaults().WarningWindow, now) {
+	case domain.LightRed:
 		return LightRed
-	case due.Sub(now) <= WarnWithin:
+	case domain.LightYellow:
 		return LightYellow
 	}
 	return LightNone
@@ -94,6 +85,8 @@ func StageName(s domain.Stage) string {
 		return "审核销号"
 	case domain.StageClosed:
 		return "已销号"
+	case domain.StageLookback:
+		return "回头看"
 	}
 	return string(s)
 }
@@ -190,11 +183,9 @@ func ledgerRows(in Input) []row {
 			out = append(out, row{
 				cells: []string{
 					fmt.Sprint(p.Number), p.Title, m.Title, kindName(m.Kind), m.ResponsibleLeader,
-					unit(m.LeadUnitID), strings.Join(co, "、"), string(m.Deadline), string(m.Deadline),
+					unit(m.LeadUnitID), strings.Join(co, "、"), string(originalDeadline(m)), string(m.Deadline),
 					measureStatus(p, m), latest,
-					// TODO(evidence): the count of 佐证材料 comes with the
-					// evidence records of a later issue.
-					"0", closed, p.Section,
+					fmt.Sprint(in.Evidence[[2]int64{p.ID, m.ID}]), closed, p.Section,
 				},
 				light: LightOf(p, m, in.Now),
 				lead:  unit(m.LeadUnitID),
@@ -398,4 +389,12 @@ func writeSummary(f *excelize.File, st styleSet, in Input, rows []row) error {
 func colName(n int) string {
 	s, _ := excelize.ColumnNumberToName(n)
 	return s
+}
+
+// originalDeadline is the deadline of the approved plan, before extensions.
+func originalDeadline(m domain.Measure) domain.Date {
+	if m.OriginalDeadline != "" {
+		return m.OriginalDeadline
+	}
+	return m.Deadline
 }

@@ -47,6 +47,8 @@ type Input struct {
 	Problems []domain.Problem
 	// Date is the report's date (发布日期).
 	Date domain.Date
+	// Outcomes are the campaign's counted results.
+	Outcomes domain.OutcomeTotals
 }
 
 // BlockKind says how a block is set.
@@ -91,7 +93,7 @@ func Build(in Input) Document {
 	addParagraphs(&d, in.Narrative.Organization, "（整改工作组织情况由整改工作领导小组填写。）")
 
 	add(BlockPart, PartProgress)
-	add(BlockPara, headline(in.Problems))
+	add(BlockPara, headline(in.Problems, in.Outcomes))
 	for i, p := range in.Problems {
 		add(BlockProblem, fmt.Sprintf("（%s）关于“%s”问题的整改情况。", reporttext.ChineseNumeral(i+1), oneLine(p.Title)))
 		add(BlockPara, progress(p))
@@ -148,10 +150,11 @@ func chineseDate(d, sameYearAs domain.Date) string {
 }
 
 // headline gives the counts the seed opens part two with.
-func headline(problems []domain.Problem) string {
+func headline(problems []domain.Problem, outcomes domain.OutcomeTotals) string {
 	closed := 0
 	for _, p := range problems {
-		if p.Stage == domain.StageClosed {
+		// A problem under look-back stays closed until it is reopened.
+		if p.Stage == domain.StageClosed || p.Stage == domain.StageLookback {
 			closed++
 		}
 	}
@@ -160,11 +163,23 @@ func headline(problems []domain.Problem) string {
 		rate = strconv.FormatFloat(float64(closed)*100/float64(len(problems)), 'f', 1, 64)
 		rate = strings.TrimSuffix(rate, ".0")
 	}
-	// TODO(outcomes): 修订完善制度规范N项 and money recovered come from the
-	// outcomes records (regulations, figures) of a later issue; they are
-	// left out until those records exist rather than printed as 0.
-	return fmt.Sprintf("巡视整改以来，坚持边查边改、举一反三，推动整改工作有力有序有效开展。巡视反馈的%d个问题中，已完成整改%d个，正在推进%d个，整改完成率%s%%。具体情况如下：",
-		len(problems), closed, len(problems)-closed, rate)
+	// Figures nobody recorded are left out rather than printed as 0.
+	var results []string
+	if outcomes.Regulations > 0 {
+		results = append(results, fmt.Sprintf("修订完善制度规范%d项", outcomes.Regulations))
+	}
+	if outcomes.MoneyYuan > 0 {
+		results = append(results, fmt.Sprintf("追回或退还资金%s万元", strconv.FormatFloat(outcomes.MoneyYuan/10000, 'f', 2, 64)))
+	}
+	if outcomes.PeopleHandled > 0 {
+		results = append(results, fmt.Sprintf("处理%d人次", outcomes.PeopleHandled))
+	}
+	extra := ""
+	if len(results) > 0 {
+		extra = strings.Join(results, "，") + "。"
+	}
+	return fmt.Sprintf("巡视整改以来，坚持边查边改、举一反三，推动整改工作有力有序有效开展。巡视反馈的%d个问题中，已完成整改%d个，正在推进%d个，整改完成率%s%%。%s具体情况如下：",
+		len(problems), closed, len(problems)-closed, rate, extra)
 }
 
 // progress is a problem's 完成情况/推进情况 paragraph: 一是…二是… from its
@@ -172,7 +187,7 @@ func headline(problems []domain.Problem) string {
 // progress.
 func progress(p domain.Problem) string {
 	var b strings.Builder
-	if p.Stage == domain.StageClosed {
+	if p.Stage == domain.StageClosed || p.Stage == domain.StageLookback {
 		b.WriteString("完成情况：")
 	} else {
 		b.WriteString("推进情况：")

@@ -335,7 +335,11 @@ func (s *Service) reportInput(ctx context.Context, campaignID int64) (report.Inp
 	if err != nil {
 		return report.Input{}, err
 	}
-	return report.Input{Campaign: sum.Campaign, Narrative: narrative, Problems: problems, Date: domain.DateOf(s.Now())}, nil
+	outcomes, err := s.Store.OutcomeTotals(ctx, campaignID)
+	if err != nil {
+		return report.Input{}, err
+	}
+	return report.Input{Campaign: sum.Campaign, Narrative: narrative, Problems: problems, Date: domain.DateOf(s.Now()), Outcomes: outcomes}, nil
 }
 
 // WriteLedger writes a campaign's ledger (整改台账) as xlsx.
@@ -359,5 +363,9 @@ func (s *Service) WriteLedger(ctx context.Context, u domain.User, campaignID int
 	for _, un := range units {
 		names[un.ID] = un.Name
 	}
-	return ledger.Write(w, ledger.Input{Campaign: sum.Campaign, Problems: problems, Units: names, Now: s.Now()})
+	evidence, err := s.Store.EvidenceCounts(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	return ledger.Write(w, ledger.Input{Campaign: sum.Campaign, Problems: problems, Units: names, Now: s.Now(), Evidence: evidence})
 }

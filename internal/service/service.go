@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/rectify/rectify/internal/auth"
+	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/workflows"
@@ -24,7 +25,9 @@ import (
 type Service struct {
 	Store    *store.Store
 	Temporal client.Client
-	Logger   *slog.Logger
+	// Blobs keeps evidence files.
+	Blobs  blob.Store
+	Logger *slog.Logger
 	// TokenTTL is how long a login lasts.
 	TokenTTL time.Duration
 	// Now is the clock; tests may replace it.

@@ -80,8 +80,11 @@ type problemRow struct {
 	Extensions      string     `gorm:"type:text;not null;default:''"`
 	Policy          string     `gorm:"type:text;not null;default:''"`
 	WorkflowStarted bool       `gorm:"not null;default:false"`
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// LookbackID and LookbackDue: the look-back under way (stage lookback).
+	LookbackID  int64  `gorm:"not null;default:0"`
+	LookbackDue string `gorm:"size:10;not null;default:''"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 func (problemRow) TableName() string { return "problems" }

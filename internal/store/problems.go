@@ -212,7 +212,7 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
 			"stage_since": optionalTime(p.StageSince), "yellow_at": optionalTime(yellowAt), "red_at": optionalTime(redAt),
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
-			"policy": string(mustJSON(p.Policy)),
+			"policy": string(mustJSON(p.Policy)), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -225,6 +225,9 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			if err := writeMeasures(tx, ev, p); err != nil {
 				return err
 			}
+		}
+		if ev.Action == domain.ActionConcludeLookback {
+			return recordConclusion(tx, ev)
 		}
 		if ev.Action == domain.ActionReportProgress {
 			var in domain.ProgressInput
@@ -245,7 +248,7 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 func writeMeasures(tx *gorm.DB, ev domain.Event, p domain.Problem) error {
 	if ev.Action == domain.ActionSubmitPlan {
 		return replaceMeasures(tx, p)
-	} else if ev.Action == domain.ActionRequestReports {
+	} else if ev.Action == domain.ActionRequestReports || ev.Action == domain.ActionConcludeLookback {
 		for _, m := range p.Measures {
 			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
 				return err
@@ -331,6 +334,7 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 		Version: r.Version, PlanSubmittedBy: r.PlanSubmittedBy, NextMeasureID: r.NextMeasureID,
 		ClosedAt: derefTime(r.ClosedAt), UpdatedAt: r.UpdatedAt, Measures: []domain.Measure{},
 		StageSince: derefTime(r.StageSince), NextExtensionID: r.NextExtensionID,
+		LookbackID: r.LookbackID, LookbackDue: domain.Date(r.LookbackDue),
 	}
 	// Both columns hold what this package wrote with mustJSON.
 	if r.Extensions != "" && r.Extensions != "null" {

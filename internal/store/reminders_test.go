@@ -777,7 +777,7 @@ func TestCampaignStats(t *testing.T) {
 
 		stages := func(plan, assign, execute, verify, closed int) map[domain.Stage]int {
 			return map[domain.Stage]int{domain.StagePlan: plan, domain.StageAssign: assign, domain.StageExecute: execute,
-				domain.StageVerify: verify, domain.StageClosed: closed}
+				domain.StageVerify: verify, domain.StageClosed: closed, domain.StageLookback: 0}
 		}
 		lights := func(red, yellow, green int) map[domain.Light]int {
 			return map[domain.Light]int{domain.LightRed: red, domain.LightYellow: yellow, domain.LightGreen: green}

@@ -70,5 +70,6 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 	if granted != nil {
 		st.ExtensionsGranted = int(*granted)
 	}
-	return st, nil
+	st.Outcomes, err = s.OutcomeTotals(ctx, campaignID)
+	return st, err
 }

@@ -123,7 +123,8 @@ func (s *Store) IsPostgres() bool { return s.postgres }
 func (s *Store) migrate(ctx context.Context) error {
 	models := []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
-		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{},
+		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{}, &evidenceRow{}, &outcomeRow{},
+		&lookbackRow{}, &lookbackProblemRow{},
 	}
 	var err error
 	if s.postgres {

@@ -581,11 +581,11 @@ func TestCampaigns(t *testing.T) {
 				wantCode  string
 			}{
 				{name: "mixed stages", id: c, wantTotal: 4, want: map[domain.Stage]int{
-					domain.StagePlan: 1, domain.StageAssign: 1, domain.StageExecute: 1, domain.StageVerify: 0, domain.StageClosed: 1}},
+					domain.StagePlan: 1, domain.StageAssign: 1, domain.StageExecute: 1, domain.StageVerify: 0, domain.StageClosed: 1, domain.StageLookback: 0}},
 				{name: "one problem", id: second.ID, wantTotal: 1, want: map[domain.Stage]int{
-					domain.StagePlan: 0, domain.StageAssign: 0, domain.StageExecute: 1, domain.StageVerify: 0, domain.StageClosed: 0}},
+					domain.StagePlan: 0, domain.StageAssign: 0, domain.StageExecute: 1, domain.StageVerify: 0, domain.StageClosed: 0, domain.StageLookback: 0}},
 				{name: "no problems: zero-filled", id: third.ID, wantTotal: 0, want: map[domain.Stage]int{
-					domain.StagePlan: 0, domain.StageAssign: 0, domain.StageExecute: 0, domain.StageVerify: 0, domain.StageClosed: 0}},
+					domain.StagePlan: 0, domain.StageAssign: 0, domain.StageExecute: 0, domain.StageVerify: 0, domain.StageClosed: 0, domain.StageLookback: 0}},
 				{name: "unknown campaign", id: third.ID + 100, wantCode: domain.ENotFound},
 			}
 			for _, tc := range tests {

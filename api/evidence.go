@@ -1,0 +1,238 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/service"
+)
+
+// uploadEvidence takes multipart fields title, note and file, streaming the
+// file into the blob store; without a file part it records text evidence.
+// The file part must come after title and note (as browsers and curl send
+// the fields in form order).
+func (s *Server) uploadEvidence(c *gin.Context) {
+	in := service.EvidenceUpload{}
+	var err error
+	if in.ProblemID, err = pathID(c, "id"); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if in.MeasureID, err = pathID(c, "mid"); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	// The body may be at most the file limit plus room for the other fields.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.evidenceLimit+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		s.renderError(c, domain.Errorf(domain.EInvalid, "send multipart/form-data with the fields title, note and file"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			s.renderError(c, uploadError(err))
+			return
+		}
+		switch part.FormName() {
+		case "title", "note":
+			v, err := io.ReadAll(io.LimitReader(part, domain.MaxTextLen*4+1))
+			if err != nil {
+				s.renderError(c, uploadError(err))
+				return
+			}
+			if part.FormName() == "title" {
+				in.Title = string(v)
+			} else {
+				in.Note = string(v)
+			}
+		case "file":
+			in.FileName, in.Body = rawFileName(part), part
+			s.addEvidence(c, in)
+			return
+		default:
+			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()))
+			return
+		}
+	}
+	s.addEvidence(c, in)
+}
+
+func (s *Server) addEvidence(c *gin.Context, in service.EvidenceUpload) {
+	ev, err := s.svc.AddEvidence(c.Request.Context(), currentUser(c), in, s.evidenceLimit)
+	if err != nil {
+		s.renderError(c, uploadError(err))
+		return
+	}
+	c.JSON(http.StatusCreated, ev)
+}
+
+// rawFileName is the file name as the client sent it: Part.FileName would
+// strip a path silently, and a path in a name is refused, not trimmed.
+func rawFileName(part *multipart.Part) string {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return part.FileName()
+	}
+	return params["filename"]
+}
+
+// uploadError names a cut-off or oversized body clearly.
+func uploadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &tooLarge):
+		return domain.Errorf(domain.EInvalid, "the upload is larger than the limit; nothing was stored")
+	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
+	}
+	return err
+}
+
+func (s *Server) downloadEvidence(c *gin.Context) {
+	id, err := pathID(c, "eid")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	ev, f, err := s.svc.OpenEvidence(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	if f == nil {
+		c.Header("Content-Disposition", contentDisposition(ev.Title+".txt"))
+		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(ev.Note))
+		return
+	}
+	defer f.Close()
+	c.Header("Content-Type", ev.ContentType)
+	c.Header("Content-Disposition", contentDisposition(ev.OriginalName))
+	c.Header("X-Evidence-SHA256", ev.SHA256)
+	http.ServeContent(c.Writer, c.Request, "", ev.CreatedAt, f)
+}
+
+// contentDisposition names a download safely: an ASCII fallback plus the
+// UTF-8 name per RFC 5987, so Chinese names survive every browser.
+func contentDisposition(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
+			return '_'
+		}
+		return r
+	}, name)
+	v := mime.FormatMediaType("attachment", map[string]string{"filename": ascii})
+	return fmt.Sprintf("%s; filename*=UTF-8''%s", v, url.PathEscape(name))
+}
+
+func (s *Server) listEvidence(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	items, err := s.svc.ListEvidence(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, int64(len(items))))
+}
+
+func (s *Server) withdrawEvidence(c *gin.Context) {
+	id, err := pathID(c, "eid")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	ev, err := s.svc.WithdrawEvidence(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
+}
+
+type outcomeRequest struct {
+	MeasureID flexID  `json:"measure_id"`
+	Kind      string  `json:"kind"`
+	Name      string  `json:"name"`
+	DocNumber string  `json:"doc_number"`
+	Date      string  `json:"date"`
+	Amount    float64 `json:"amount"`
+	Count     int     `json:"count"`
+	Unit      string  `json:"unit"`
+}
+
+func (s *Server) addOutcome(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var req outcomeRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	date, err := optionalDate("date", req.Date)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	o, err := s.svc.AddOutcome(c.Request.Context(), currentUser(c), domain.Outcome{
+		ProblemID: id, MeasureID: int64(req.MeasureID), Kind: domain.OutcomeKind(req.Kind), Name: req.Name,
+		DocNumber: req.DocNumber, Date: date, Amount: req.Amount, Count: req.Count, Unit: req.Unit,
+	})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, o)
+}
+
+func (s *Server) listOutcomes(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	items, err := s.svc.ListOutcomes(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, int64(len(items))))
+}
+
+// closureReviews lists pending closure requests, oldest first.
+func (s *Server) closureReviews(c *gin.Context) {
+	campaignID, err := queryID(c, "campaign_id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	items, err := s.svc.ClosureReviews(c.Request.Context(), currentUser(c), campaignID)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, int64(len(items))))
+}

@@ -1,0 +1,195 @@
+package api_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rectify/rectify/internal/apitest"
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/store/storetest"
+)
+
+// evidenceTestLimit is the evidence size limit of the test servers.
+const evidenceTestLimit = 64 << 10
+
+// uploadEvidence posts a multipart evidence form; file may be nil for text evidence.
+func uploadEvidence(t *testing.T, c apitest.Client, path, title, note, fileName string, file []byte) apitest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("title", title)
+	if note != "" {
+		_ = w.WriteField("note", note)
+	}
+	if file != nil {
+		fw, err := w.CreateFormFile("file", fileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(file)
+	}
+	w.Close()
+	req, _ := http.NewRequest("POST", c.BaseURL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return apitest.Response{Status: resp.StatusCode, Body: data, Header: resp.Header}
+}
+
+func TestEvidence(t *testing.T) {
+	st := storetest.SQLite(t)
+	anon := newServer(t, st)
+	admin := anon.As(anon.Login(t, "admin", "admin-password"))
+	var ua, ub domain.Unit
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "规划财务处"}).Decode(t, &ua)
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "办公室"}).Decode(t, &ub)
+	for _, u := range []map[string]any{
+		{"username": "leader2", "password": "password2", "role": "leader"},
+		{"username": "fa", "password": "password3", "role": "unit", "unit_id": ua.ID},
+		{"username": "fa2", "password": "password3", "role": "unit", "unit_id": ua.ID},
+		{"username": "of", "password": "password4", "role": "unit", "unit_id": ub.ID},
+	} {
+		admin.Must(t, 201, "POST", "/api/v1/users", u)
+	}
+	leader2 := anon.As(anon.Login(t, "leader2", "password2"))
+	fa := anon.As(anon.Login(t, "fa", "password3"))
+	fa2 := anon.As(anon.Login(t, "fa2", "password3"))
+	of := anon.As(anon.Login(t, "of", "password4"))
+	var campaign domain.Campaign
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "佐证"}).Decode(t, &campaign)
+	var p domain.Problem
+	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+id(campaign.ID)+"/problems", map[string]any{"title": "大额资金存放管理不到位"}).Decode(t, &p)
+	pp := "/api/v1/problems/" + id(p.ID)
+	admin.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": ua.ID, "measures": []map[string]any{
+		{"title": "修订资金存放管理办法", "kind": "deadline", "lead_unit_id": ua.ID, "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02")},
+	}})
+	leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
+	fa.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
+
+	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("整改报告内容 "), 200)...)
+	sum := sha256.Sum256(pdf)
+	var ev domain.Evidence
+	r := uploadEvidence(t, fa, pp+"/measures/1/evidence", "资金存放管理办法(修订)", "厅党组会审议通过", "资金管理办法.pdf", pdf)
+	if r.Status != 201 {
+		t.Fatalf("upload: %d %s", r.Status, r.Body)
+	}
+	r.Decode(t, &ev)
+	if ev.ID == 0 || ev.SHA256 != hex.EncodeToString(sum[:]) || ev.OriginalName != "资金管理办法.pdf" || ev.Size != int64(len(pdf)) || ev.ContentType != "application/pdf" {
+		t.Fatalf("evidence = %+v", ev)
+	}
+
+	t.Run("DownloadRoundTrip", func(t *testing.T) {
+		for _, c := range []apitest.Client{fa, leader2, admin} {
+			d := c.Must(t, 200, "GET", "/api/v1/evidence/"+id(ev.ID), nil)
+			got := sha256.Sum256(d.Body)
+			if got != sum || d.Header.Get("Content-Type") != "application/pdf" || d.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatalf("download: %d bytes, type %q", len(d.Body), d.Header.Get("Content-Type"))
+			}
+			if cd := d.Header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''%E8%B5%84%E9%87%91") || !strings.HasPrefix(cd, "attachment") {
+				t.Fatalf("Content-Disposition %q", cd)
+			}
+		}
+		of.Must(t, 403, "GET", "/api/v1/evidence/"+id(ev.ID), nil) // another unit's problem
+		fa.Must(t, 404, "GET", "/api/v1/evidence/999", nil)
+	})
+
+	refusals := []struct {
+		name   string
+		client apitest.Client
+		path   string
+		title  string
+		file   string
+		body   []byte
+		status int
+	}{
+		{"SpoofedExe", fa, pp + "/measures/1/evidence", "t", "report.pdf", append([]byte("MZ\x90\x00"), make([]byte, 100)...), 400},
+		{"ZipAsJpeg", fa, pp + "/measures/1/evidence", "t", "photo.jpg", []byte("PK\x03\x04rest"), 400},
+		{"Exe", fa, pp + "/measures/1/evidence", "t", "setup.exe", []byte("MZ"), 400},
+		{"Traversal", fa, pp + "/measures/1/evidence", "t", "../../etc/passwd.txt", []byte("x"), 400},
+		{"Empty", fa, pp + "/measures/1/evidence", "t", "empty.pdf", []byte{}, 400},
+		{"Oversize", fa, pp + "/measures/1/evidence", "t", "big.pdf", append([]byte("%PDF-"), make([]byte, evidenceTestLimit)...), 400},
+		{"NoTitle", fa, pp + "/measures/1/evidence", " ", "a.pdf", pdf, 400},
+		{"MissingMeasure", fa, pp + "/measures/9/evidence", "t", "a.pdf", pdf, 404},
+		{"WrongUnit", of, pp + "/measures/1/evidence", "t", "a.pdf", pdf, 403},
+		{"Leader", leader2, pp + "/measures/1/evidence", "t", "a.pdf", pdf, 403},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			r := uploadEvidence(t, tc.client, tc.path, tc.title, "", tc.file, tc.body)
+			if r.Status != tc.status || r.ErrorCode() == "" {
+				t.Fatalf("status %d (%s), want %d", r.Status, r.Body, tc.status)
+			}
+		})
+	}
+	var items struct {
+		Items []domain.Evidence `json:"items"`
+	}
+	fa.Must(t, 200, "GET", pp+"/evidence", nil).Decode(t, &items)
+	if len(items.Items) != 1 {
+		t.Fatalf("after the refusals %d evidence rows, want 1: nothing half-stored", len(items.Items))
+	}
+
+	t.Run("TextEvidenceAndWithdraw", func(t *testing.T) {
+		var text domain.Evidence
+		uploadEvidence(t, fa2, pp+"/measures/1/evidence", "会议纪要", "2024年3月厅党组会议研究资金存放问题", "", nil).Decode(t, &text)
+		if text.ID == 0 || text.SHA256 != "" {
+			t.Fatalf("text evidence = %+v", text)
+		}
+		d := fa.Must(t, 200, "GET", "/api/v1/evidence/"+id(text.ID), nil)
+		if !strings.Contains(string(d.Body), "厅党组会议") {
+			t.Errorf("text evidence download %q", d.Body)
+		}
+		fa.Must(t, 403, "POST", "/api/v1/evidence/"+id(text.ID)+"/withdraw", nil) // not the uploader
+		var w domain.Evidence
+		fa2.Must(t, 200, "POST", "/api/v1/evidence/"+id(text.ID)+"/withdraw", nil).Decode(t, &w)
+		if !w.Withdrawn {
+			t.Errorf("withdrawn = %+v", w)
+		}
+		fa2.Must(t, 409, "POST", "/api/v1/evidence/"+id(text.ID)+"/withdraw", nil)
+		fa.Must(t, 200, "GET", "/api/v1/evidence/"+id(text.ID), nil) // nothing is deleted
+	})
+
+	t.Run("ClosureReviews", func(t *testing.T) {
+		fa.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "办法已印发"})
+		fa.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号"})
+		fa.Must(t, 403, "GET", "/api/v1/reviews/closures", nil)
+		var reviews struct {
+			Items []struct {
+				Problem  domain.Problem    `json:"problem"`
+				Evidence []domain.Evidence `json:"evidence"`
+				Missing  []int64           `json:"measures_without_evidence"`
+			} `json:"items"`
+		}
+		admin.Must(t, 200, "GET", "/api/v1/reviews/closures?campaign_id="+id(campaign.ID), nil).Decode(t, &reviews)
+		if len(reviews.Items) != 1 || len(reviews.Items[0].Evidence) != 1 || reviews.Items[0].Evidence[0].ID != ev.ID || len(reviews.Items[0].Missing) != 0 {
+			t.Fatalf("closure reviews = %+v", reviews.Items)
+		}
+		fa.Must(t, 409, "POST", "/api/v1/evidence/"+id(ev.ID)+"/withdraw", nil) // too late once closure is requested
+	})
+
+	t.Run("Outcomes", func(t *testing.T) {
+		fa.Must(t, 201, "POST", pp+"/outcomes", map[string]any{"kind": "regulation", "name": "资金存放管理办法", "doc_number": "苏民财〔2024〕3号", "date": "2024-05-01"})
+		fa.Must(t, 201, "POST", pp+"/outcomes", map[string]any{"kind": "money", "amount": 125000.5})
+		fa.Must(t, 201, "POST", pp+"/outcomes", map[string]any{"kind": "people", "name": "诫勉谈话", "count": 2})
+		fa.Must(t, 400, "POST", pp+"/outcomes", map[string]any{"kind": "money"})
+		fa.Must(t, 400, "POST", pp+"/outcomes", map[string]any{"kind": "bribes"})
+		of.Must(t, 403, "POST", pp+"/outcomes", map[string]any{"kind": "money", "amount": 1})
+		var stats domain.CampaignStats
+		leader2.Must(t, 200, "GET", "/api/v1/campaigns/"+id(campaign.ID)+"/stats", nil).Decode(t, &stats)
+		if stats.Outcomes.Regulations != 1 || stats.Outcomes.MoneyYuan != 125000.5 || stats.Outcomes.PeopleHandled != 2 {
+			t.Errorf("outcome totals = %+v", stats.Outcomes)
+		}
+	})
+}

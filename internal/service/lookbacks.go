@@ -1,0 +1,214 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// Look-backs (回头看): the discipline group reviews closed problems. Each
+// problem's workflow moves it to stage lookback and back; the store keeps
+// which problems a look-back covers and how each ended.
+
+// StartLookback resolves the scope to closed problems, records the
+// look-back, then puts each problem under review by an Update whose request
+// ID derives from the look-back and the problem. With the same idemKey a
+// retry finds the same look-back and resends only what did not arrive.
+func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.NewLookback, idemKey string) (domain.Lookback, error) {
+	if err := domain.RequireRole(u, "start a look-back", domain.RoleDiscipline); err != nil {
+		return domain.Lookback{}, err
+	}
+	if err := in.Validate(s.Now()); err != nil {
+		return domain.Lookback{}, err
+	}
+	if len(in.ReviewerIDs) == 0 {
+		in.ReviewerIDs = []int64{u.ID}
+	}
+	if err := s.Store.CheckDisciplineUsers(ctx, in.ReviewerIDs); err != nil {
+		return domain.Lookback{}, err
+	}
+	if idemKey != "" {
+		idemKey = fmt.Sprintf("u%d:%s", u.ID, idemKey)
+	}
+	// A retry finds the look-back its first attempt recorded: its problems
+	// are no longer closed, so the scope would not find them again.
+	var id int64
+	if idemKey != "" {
+		var err error
+		if id, err = s.Store.LookbackIDByKey(ctx, idemKey); err != nil {
+			return domain.Lookback{}, err
+		}
+	}
+	if id == 0 {
+		var err error
+		if id, err = s.createLookback(ctx, u, in, idemKey); err != nil {
+			return domain.Lookback{}, err
+		}
+	}
+	// Send from what was recorded, so that a retry puts the same problems
+	// under review with the same due date whatever its body says.
+	recorded, err := s.Store.Lookback(ctx, id, 0)
+	if err != nil {
+		return domain.Lookback{}, err
+	}
+	in.DueDate, in.Title = recorded.DueDate, recorded.Title
+	for _, p := range recorded.Problems {
+		if p.Status != domain.LookbackPending {
+			continue
+		}
+		_, err := s.Act(ctx, p.ProblemID, domain.Command{
+			Action: domain.ActionStartLookback, RequestID: fmt.Sprintf("lookback:%d:p%d", id, p.ProblemID),
+			Actor: u.Actor(), LookbackID: id, Deadline: in.DueDate, Text: in.Title,
+		})
+		if domain.IsCode(err, domain.EConflict) {
+			// The problem left closed between the check and the Update (a
+			// concurrent look-back or change): it is not under this one.
+			s.Logger.WarnContext(ctx, "problem left out of a look-back", slog.Int64("lookback", id), slog.Int64("problem", p.ProblemID), slog.Any("error", err))
+			if err := s.Store.DropLookbackProblem(ctx, id, p.ProblemID); err != nil {
+				return domain.Lookback{}, err
+			}
+		} else if err != nil {
+			return domain.Lookback{}, err
+		}
+	}
+	return s.Store.Lookback(ctx, id, 0)
+}
+
+// createLookback resolves the scope and records the look-back.
+func (s *Service) createLookback(ctx context.Context, u domain.User, in domain.NewLookback, idemKey string) (int64, error) {
+	ids, err := s.lookbackCandidates(ctx, &in.Scope)
+	if err != nil {
+		return 0, err
+	}
+	lb := domain.Lookback{
+		Title: in.Title, CampaignID: in.Scope.CampaignID, Scope: in.Scope, DueDate: in.DueDate,
+		ReviewerIDs: in.ReviewerIDs, CreatedBy: u.ID,
+	}
+	if in.Scope.Sample != nil {
+		lb.Seed = in.Scope.Sample.Seed
+	}
+	for _, id := range ids {
+		lb.Problems = append(lb.Problems, domain.LookbackProblem{ProblemID: id})
+	}
+	id, _, err := s.Store.CreateLookback(ctx, lb, idemKey)
+	return id, err
+}
+
+// lookbackCandidates returns the closed problems of a scope, sampled when
+// the scope asks for it; a sample without a seed gets one, stored with it.
+func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.LookbackScope) ([]int64, error) {
+	if len(scope.ProblemIDs) > 0 {
+		stages, err := s.Store.ProblemStages(ctx, scope.ProblemIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range scope.ProblemIDs {
+			st, ok := stages[id]
+			if !ok {
+				return nil, domain.Errorf(domain.ENotFound, "problem %d not found", id)
+			} else if st != domain.StageClosed {
+				return nil, domain.Errorf(domain.EConflict, "problem %d is in stage %q: only closed problems are looked back", id, st)
+			}
+		}
+		return scope.ProblemIDs, nil
+	}
+	ids, err := s.Store.ClosedProblemIDs(ctx, scope.CampaignID, scope.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	if sample := scope.Sample; sample != nil {
+		size, err := domain.LookbackSampleSize(len(ids), sample.Count, sample.Percent)
+		if err != nil {
+			return nil, err
+		}
+		if sample.Seed == 0 {
+			sample.Seed = 1 + rand.Int64N(domain.MaxLookbackSeed)
+		}
+		ids = domain.SampleProblems(ids, size, sample.Seed)
+	}
+	if len(ids) == 0 {
+		return nil, domain.Errorf(domain.EConflict, "no closed problems in this scope")
+	} else if len(ids) > domain.MaxLookbackProblems {
+		return nil, domain.Errorf(domain.EInvalid, "the scope holds %d closed problems; a look-back reviews at most %d (sample them)", len(ids), domain.MaxLookbackProblems)
+	}
+	return ids, nil
+}
+
+// LookbackAction is a discipline or unit action on one problem of a
+// look-back: ask for material, answer, or conclude.
+func (s *Service) LookbackAction(ctx context.Context, u domain.User, lookbackID, problemID int64, cmd domain.Command) (domain.Problem, error) {
+	switch cmd.Action {
+	case domain.ActionRequestMaterial, domain.ActionConcludeLookback:
+		// Refuse other roles before saying anything about the look-back.
+		if err := domain.RequireRole(u, "act on a look-back", domain.RoleDiscipline); err != nil {
+			return domain.Problem{}, err
+		}
+	case domain.ActionAnswerMaterial:
+		if err := domain.RequireRole(u, "answer a look-back", domain.RoleUnit); err != nil {
+			return domain.Problem{}, err
+		}
+	default:
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "%q is not a look-back action", cmd.Action)
+	}
+	lb, err := s.Store.Lookback(ctx, lookbackID, 0)
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	if !lookbackHas(lb, problemID) {
+		return domain.Problem{}, domain.Errorf(domain.ENotFound, "problem %d is not in look-back %d", problemID, lookbackID)
+	}
+	cmd.Actor, cmd.LookbackID = u.Actor(), lookbackID
+	// The workflow checks the rest: the stage, that this look-back is the
+	// one under way, and that a unit answers only for a problem it leads
+	// (any other unit is refused as forbidden there).
+	return s.Act(ctx, problemID, cmd)
+}
+
+func lookbackHas(lb domain.Lookback, problemID int64) bool {
+	for _, p := range lb.Problems {
+		if p.ProblemID == problemID {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookback returns a look-back. A unit user sees only look-backs covering
+// a problem its unit takes part in, and only those problems.
+func (s *Service) Lookback(ctx context.Context, u domain.User, id int64) (domain.Lookback, error) {
+	if u.Role != domain.RoleUnit {
+		return s.Store.Lookback(ctx, id, 0)
+	}
+	lb, err := s.Store.Lookback(ctx, id, u.UnitID)
+	if err != nil {
+		return domain.Lookback{}, err
+	}
+	if len(lb.Problems) == 0 {
+		return domain.Lookback{}, domain.Errorf(domain.EForbidden, "your unit takes no part in look-back %d", id)
+	}
+	return lb, nil
+}
+
+// ListLookbacks returns the look-backs u may see, newest first.
+func (s *Service) ListLookbacks(ctx context.Context, u domain.User) ([]domain.Lookback, error) {
+	return s.Store.ListLookbacks(ctx, scope(u))
+}
+
+// LookbackStats counts problems looked back, confirmed and reopened per
+// campaign and lead unit. Unit users see their own unit's line only.
+func (s *Service) LookbackStats(ctx context.Context, u domain.User, campaignID int64) ([]domain.LookbackStats, error) {
+	stats, err := s.Store.LookbackStats(ctx, campaignID)
+	if err != nil || u.Role != domain.RoleUnit {
+		return stats, err
+	}
+	mine := []domain.LookbackStats{}
+	for _, st := range stats {
+		if st.UnitID == u.UnitID {
+			mine = append(mine, st)
+		}
+	}
+	return mine, nil
+}
