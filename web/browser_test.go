@@ -318,6 +318,8 @@ func testBrowser(t *testing.T, e *env) {
 		t.Fatalf("the plan has %d measures, want 2", n)
 	}
 
+	testDeadlines(t, e, b)
+
 	// The list with a text search, then English.
 	b.open(fmt.Sprintf("/problems?campaign_id=%d&q=%s", e.campaign.ID, "低保"))
 	if got := b.text(`#list-count`); got != "共 1 个问题" {
@@ -345,4 +347,194 @@ func testBrowser(t *testing.T, e *env) {
 	b.open(p1)
 	b.screenshot("13-problem-phone")
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
+}
+
+// testDeadlines walks extensions, urging and the inbox: a unit asks for a
+// later deadline, a leader approves it from the queue, the measure shows
+// the new and the original deadline; a supervisor urges and the unit sees
+// the unread badge and the inbox entry; a leader edits the report text.
+// It starts and ends with leader1 signed in.
+func testDeadlines(t *testing.T, e *env, b *browser) {
+	p2 := fmt.Sprintf("/problems/%d", e.p2.ID)
+	old := e.p2.Measures[0].Deadline
+	later := old.AddDays(30)
+	b.logout()
+
+	b.login("ub")
+	b.open(p2)
+	if got := b.text(`#measure-1 .deadline`); !strings.Contains(got, string(old)) || !strings.Contains(got, "绿灯") {
+		t.Fatalf("measure deadline %q, want %s and a green light", got, old)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(`#measure-1 details.ext-form summary`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	// Refused without a reason: the date stays.
+	b.set(`form[data-form="request_extension-1"] input[name=deadline]`, string(later))
+	b.unrequire(`form[data-form="request_extension-1"] textarea[name=reason]`)
+	b.wantStatus("extension without reason", b.submit("", "request_extension-1"), 400)
+	if msg := b.text(`form[data-form="request_extension-1"] .error`); !strings.Contains(msg, "reason") {
+		t.Fatalf("refusal message %q", msg)
+	}
+	if got := b.value(`form[data-form="request_extension-1"] input[name=deadline]`); got != string(later) {
+		t.Fatalf("refused extension kept %q", got)
+	}
+	b.set(`form[data-form="request_extension-1"] textarea[name=reason]`, "涉及跨部门数据对接，需延长一个月")
+	b.wantStatus("extension request", b.submit("", "request_extension-1"), 200)
+	if got := b.text(`#measure-1 .pending-ext`); !strings.Contains(got, string(later)) || !strings.Contains(got, "待审批") {
+		t.Fatalf("pending extension %q", got)
+	}
+	b.screenshot("14-extension-requested")
+	b.logout()
+
+	b.login("leader1")
+	b.wantStatus("plan queue", b.open("/plans"), 200)
+	card := fmt.Sprintf("#ext-%d-1", e.p2.ID)
+	if got := b.text(card); !strings.Contains(got, e.p2.Title) || !strings.Contains(got, string(later)) {
+		t.Fatalf("extension queue card %q", got)
+	}
+	b.screenshot("15-extension-queue")
+	b.set(card+` form[data-form="approve_extension-1"] textarea[name=comment]`, "同意延期")
+	b.wantStatus("approve extension", b.submit(card, "approve_extension-1"), 200)
+	if n := b.count(card); n != 0 {
+		t.Fatal("the approved extension is still in the queue")
+	}
+	b.open(p2)
+	got := b.text(`#measure-1 .deadline`)
+	if !strings.Contains(got, string(later)) || !strings.Contains(got, "原定时限 "+string(old)) || !strings.Contains(got, "已延期 1 次") {
+		t.Fatalf("after the extension the deadline reads %q", got)
+	}
+	if got := b.text(`#extensions`); !strings.Contains(got, "已同意") || !strings.Contains(got, "同意延期") {
+		t.Fatalf("extension history %q", got)
+	}
+	b.screenshot("16-extension-approved")
+	b.logout()
+
+	// A measure due tomorrow is yellow: it is in the supervisor's queue.
+	ctx := context.Background()
+	p4, err := e.svc.CreateProblem(ctx, e.users["leader1"], domain.NewProblem{CampaignID: e.campaign.ID, Title: "财务报销审核把关不严", Section: "财务管理"})
+	must(t, err)
+	e.act(t, p4.ID, "leader1", domain.Command{Action: domain.ActionSubmitPlan, Plan: &domain.PlanInput{
+		LeadUnitID: e.units["办公室"].ID, Measures: []domain.MeasureInput{{
+			Title: "修订报销审核细则", Kind: domain.KindDeadline, LeadUnitID: e.units["办公室"].ID,
+			ResponsibleLeader: "分管厅领导", Deadline: domain.DateOf(time.Now()).AddDays(1),
+		}},
+	}})
+	e.act(t, p4.ID, "leader2", domain.Command{Action: domain.ActionApprovePlan})
+
+	// The supervisor urges; the unit gets it in its inbox.
+	b.login("super")
+	b.wantStatus("review queue", b.open("/review"), 200)
+	uq := fmt.Sprintf("#uq-%d", p4.ID)
+	if got := b.text(uq); !strings.Contains(got, "财务报销审核把关不严") || !strings.Contains(got, "黄灯") {
+		t.Fatalf("urge queue card %q", got)
+	}
+	if n := b.count(fmt.Sprintf("#uq-%d", e.p2.ID)); n != 0 {
+		t.Fatal("a green problem is in the urge queue")
+	}
+	b.screenshot("17-review-urge-queue")
+	b.open(p2)
+	b.unrequire(`#urge textarea[name=message]`)
+	b.wantStatus("urge without message", b.submit("#urge", "urge"), 400)
+	const msg = "请于本周内报送数据对接进展"
+	b.set(`#urge textarea[name=message]`, msg)
+	b.wantStatus("urge", b.submit("#urge", "urge"), 200)
+	if f := b.text(`.flash`); !strings.Contains(f, "催办") {
+		t.Fatalf("flash after urging %q", f)
+	}
+	b.screenshot("18-urged")
+	b.logout()
+
+	b.login("ub")
+	deadline := time.Now().Add(20 * time.Second)
+	for b.count(`#unread-badge`) == 0 || !strings.Contains(b.inbox(), msg) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no unread badge or urge in the inbox; inbox reads %q", b.inbox())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	b.open("/notifications")
+	badge := b.text(`#unread-badge`)
+	if n := b.count(`.inbox li.unread`); fmt.Sprint(n) != badge {
+		t.Fatalf("badge %s, %d unread entries", badge, n)
+	}
+	if got := b.text(`.inbox li.note-urge`); !strings.Contains(got, msg) || !strings.Contains(got, "催办") {
+		t.Fatalf("urge entry %q", got)
+	}
+	b.screenshot("19-inbox")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(css(`.inbox li.note-urge.unread form button`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(`.inbox li.note-urge.unread`); n != 0 {
+		t.Fatal("the urge is still unread after marking it read")
+	}
+	b.logout()
+
+	b.login("leader1")
+	b.open(fmt.Sprintf("/dashboard?campaign_id=%d", e.campaign.ID))
+	if got := b.text(`#by-light [data-light=green]`); got == "" || got == "0" {
+		t.Fatalf("green count %q", got)
+	}
+	if got := b.text(`#by-light [data-light=yellow]`); got != "1" {
+		t.Fatalf("yellow count %q", got)
+	}
+	b.screenshot("20-dashboard-lights")
+	b.open(fmt.Sprintf("/problems?campaign_id=%d&light=red", e.campaign.ID))
+	if got := b.text(`#list-count`); got != "共 0 个问题" {
+		t.Fatalf("red list count %q", got)
+	}
+	b.open(fmt.Sprintf("/problems?campaign_id=%d&light=yellow", e.campaign.ID))
+	if got := b.text(`table.problems tbody`); !strings.Contains(got, "财务报销审核把关不严") || !strings.Contains(got, "黄灯") {
+		t.Fatalf("yellow list %q", got)
+	}
+	b.open(fmt.Sprintf("/problems?campaign_id=%d&light=green", e.campaign.ID))
+
+	if n := b.count(`table.problems tbody tr`); n != 3 {
+		t.Fatalf("green list has %d rows, want 3", n)
+	}
+	b.screenshot("21-list-green")
+	b.wantStatus("reports", b.open(fmt.Sprintf("/campaigns/%d/reports", e.campaign.ID)), 200)
+	b.set(`form[data-form=schedule] select[name=cadence_kind]`, "monthly")
+	b.set(`form[data-form=schedule] input[name=cadence_arg]`, "40")
+	b.wantStatus("bad schedule", b.submit("", "schedule"), 400)
+	if got := b.value(`form[data-form=schedule] input[name=cadence_arg]`); got != "40" {
+		t.Fatalf("refused schedule kept %q", got)
+	}
+	b.set(`form[data-form=narrative] textarea[name=organization]`, "厅党组成立整改工作领导小组，主要负责同志任组长。")
+	b.wantStatus("narrative", b.submit("", "narrative"), 200)
+	if got := b.value(`form[data-form=narrative] textarea[name=organization]`); !strings.Contains(got, "领导小组") {
+		t.Fatalf("narrative after saving %q", got)
+	}
+	b.screenshot("22-reports")
+
+	// An import preview writes nothing and lists what it found.
+	csv := filepath.Join(t.TempDir(), "台账.csv")
+	must(t, os.WriteFile(csv, []byte("问题编号,所属方面,问题,问题描述,整改措施,类型,牵头单位,配合单位,责任领导,整改时限\n"+
+		"21,党的建设,基层党组织换届不及时,,督促按期换届,限期整改,办公室,,分管厅领导,"+string(later)+"\n"), 0o644))
+	if err := chromedp.Do(b.ctx, chromedp.SetUploadFiles(css(`form[data-form=import] input[name=file]`), []string{csv})); err != nil {
+		t.Fatal(err)
+	}
+	b.wantStatus("import preview", b.submit("", "import"), 200)
+	if got := b.text(`#import-result`); !strings.Contains(got, "基层党组织换届不及时") || !strings.Contains(got, "1 个问题") {
+		t.Fatalf("import preview %q", got)
+	}
+	b.screenshot("23-import-preview")
+}
+
+// inbox reloads the inbox and returns its text.
+func (b *browser) inbox() string {
+	b.t.Helper()
+	b.open("/notifications")
+	if b.count(`.inbox`) == 0 {
+		return ""
+	}
+	return b.text(`.inbox`)
+}
+
+// unrequire drops a field's required attribute, so that the browser sends
+// the form and the server's refusal shows.
+func (b *browser) unrequire(sel string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.RemoveAttribute(css(sel), "required")); err != nil {
+		b.t.Fatalf("unrequire %s: %v", sel, err)
+	}
 }

@@ -17,6 +17,15 @@ type dashboardView struct {
 	Stages    []stageCount
 	Chart     chart
 	Today     domain.Date
+	// Stats holds the lights and the overdue ranking (campaign-wide, so
+	// not shown to unit users, whose dashboard is their own problems).
+	Stats  *domain.CampaignStats
+	Lights []lightCount
+}
+
+type lightCount struct {
+	Light domain.Light
+	N     int
 }
 
 type stageCount struct {
@@ -59,6 +68,17 @@ func (h *Handler) dashboard(c *gin.Context) {
 			v.Stages = append(v.Stages, stageCount{Stage: st, N: n, Width: n * 100 / most})
 		}
 		v.Chart = closureChart(v.D.Closures, v.Today, service.ClosureDays)
+		if u.Role != domain.RoleUnit {
+			st, err := h.svc.CampaignStats(ctx, v.Selected)
+			if err != nil {
+				h.renderError(c, err)
+				return
+			}
+			v.Stats = &st
+			for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} {
+				v.Lights = append(v.Lights, lightCount{Light: l, N: st.ByLight[l]})
+			}
+		}
 	}
 	h.render(c, http.StatusOK, "dashboard", &page{Title: l.T("dash.title"), Units: names, Data: v})
 }

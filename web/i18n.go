@@ -44,6 +44,15 @@ func (l *lang) Kind(k domain.MeasureKind) string { return l.T("kind." + string(k
 func (l *lang) Role(r domain.Role) string        { return l.T("role." + string(r)) }
 func (l *lang) Action(a domain.Action) string    { return l.T("action." + string(a)) }
 
+// Notice names a notification kind; a kind newer than the catalogue shows
+// as itself.
+func (l *lang) Notice(k domain.NoticeKind) string {
+	if m := l.T("notice." + string(k)); m != "notice."+string(k) {
+		return m
+	}
+	return string(k)
+}
+
 func (cat catalogue) lang(code string) *lang {
 	other := "en"
 	if code == "en" {
@@ -120,7 +129,9 @@ func (h *Handler) switchLanguage(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, localPath(back, "/"))
 }
 
-func newCatalogue() catalogue {
+// baseCatalogue is the first issue's messages; newCatalogue adds the later
+// issues' (i18n_deadlines.go).
+func baseCatalogue() catalogue {
 	return catalogue{
 		"zh": {
 			"app.name":                "巡视整改工作平台",
@@ -202,7 +213,7 @@ func newCatalogue() catalogue {
 			"dash.chart":              "近 %d 天销号情况",
 			"dash.chart_empty":        "近期尚无销号。",
 			"dash.no_campaign":        "还没有整改任务。",
-			"dash.lights":             "红黄灯预警将在预警功能上线后显示于此。",
+			"dash.lights":             "红灯：已超期；黄灯：临近期限；绿灯：正常或已完成。",
 			"dash.overdue":            "已逾期",
 			"list.title":              "问题清单",
 			"list.search":             "搜索标题、分类或描述",
@@ -385,7 +396,7 @@ func newCatalogue() catalogue {
 			"dash.chart":              "Closures in the last %d days",
 			"dash.chart_empty":        "No closures recently.",
 			"dash.no_campaign":        "There is no campaign yet.",
-			"dash.lights":             "Red and yellow deadline lights will show here once warnings are built.",
+			"dash.lights":             "Red: overdue; yellow: due soon; green: on time or done.",
 			"dash.overdue":            "overdue",
 			"list.title":              "Problems",
 			"list.search":             "Search title, section or description",

@@ -50,8 +50,19 @@ func TestCatalogue(t *testing.T) {
 	}
 	for _, a := range []domain.Action{domain.ActionCreate, domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionRejectPlan,
 		domain.ActionAcknowledge, domain.ActionReportProgress, domain.ActionCompleteMeasure, domain.ActionRequestClosure,
-		domain.ActionApproveClosure, domain.ActionRejectClosure} {
+		domain.ActionApproveClosure, domain.ActionRejectClosure, domain.ActionRequestExtension, domain.ActionApproveExtension,
+		domain.ActionRejectExtension, domain.ActionUrge, domain.ActionRequestReports} {
 		keys = append(keys, "action."+string(a))
+	}
+	for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} {
+		keys = append(keys, "light."+string(l), "light."+string(l)+".hint")
+	}
+	for _, k := range []domain.NoticeKind{domain.NoticeWarning, domain.NoticeOverdue, domain.NoticeAckOverdue, domain.NoticeReviewLate,
+		domain.NoticeEscalation, domain.NoticeUrge, domain.NoticeReportDue, domain.NoticeReportLate, domain.NoticeExtension} {
+		keys = append(keys, "notice."+string(k))
+	}
+	for _, s := range []domain.ExtensionStatus{domain.ExtensionPending, domain.ExtensionApproved, domain.ExtensionRejected} {
+		keys = append(keys, "ext."+string(s))
 	}
 	for _, code := range []string{domain.EInvalid, domain.EUnauthorized, domain.EForbidden, domain.ENotFound, domain.EConflict, domain.EUnavailable, domain.EInternal} {
 		keys = append(keys, "err."+code)

@@ -11,6 +11,16 @@ import (
 type planQueueView struct {
 	ToApprove []queueItem
 	ToDraft   []queueItem
+	// Extensions are pending extension requests (延期审批), oldest first.
+	Extensions []extensionItem
+	// Overdue are red and yellow problems, to urge (催办).
+	Overdue []queueItem
+}
+
+// extensionItem is one pending extension request with its problem.
+type extensionItem struct {
+	queueItem
+	E domain.ExtensionRequest
 }
 
 // planQueue is the leading group's queue: submitted plans to decide on
@@ -35,6 +45,10 @@ func (h *Handler) planQueue(c *gin.Context) {
 		} else {
 			v.ToDraft = append(v.ToDraft, it)
 		}
+	}
+	if v.Extensions, v.Overdue, err = h.runningQueues(ctx, u, now); err != nil {
+		h.renderError(c, err)
+		return
 	}
 	names, _, err := h.unitNames(c)
 	if err != nil {

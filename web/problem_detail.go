@@ -33,12 +33,19 @@ type can struct {
 	Complete       map[int64]bool
 	RequestClosure bool
 	DecideClosure  bool
+	// Urge is a supervisor's or leader's 催办 form.
+	Urge bool
+	// RequestExtension is keyed by measure ID, DecideExtension by the
+	// pending extension request's ID.
+	RequestExtension map[int64]bool
+	DecideExtension  map[int64]bool
 }
 
 // Any reports whether the user has any form on the problem.
 func (c can) Any() bool {
 	return c.EditPlan || c.DecidePlan || len(c.Acknowledge) > 0 || len(c.Progress) > 0 ||
-		len(c.Complete) > 0 || c.RequestClosure || c.DecideClosure
+		len(c.Complete) > 0 || c.RequestClosure || c.DecideClosure || c.Urge ||
+		len(c.RequestExtension) > 0 || len(c.DecideExtension) > 0
 }
 
 // capabilities dry-runs each decision through domain.Apply, the same rule
@@ -52,7 +59,9 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 		_, err := domain.Apply(p, cmd, now)
 		return err == nil
 	}
-	c := can{Acknowledge: map[int64]bool{}, Progress: map[int64]bool{}, Complete: map[int64]bool{}}
+	c := can{Acknowledge: map[int64]bool{}, Progress: map[int64]bool{}, Complete: map[int64]bool{},
+		RequestExtension: map[int64]bool{}, DecideExtension: map[int64]bool{}}
+	tomorrow := domain.DateOf(now).AddDays(1)
 	c.EditPlan = p.Stage == domain.StagePlan && (u.Role == domain.RoleLeader || u.Role == domain.RoleAdmin)
 	c.Drafter = p.PlanSubmittedBy != 0 && p.PlanSubmittedBy == u.ID
 	c.DecidePlan = try(domain.Command{Action: domain.ActionApprovePlan})
@@ -66,7 +75,17 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 		if try(domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: m.ID, Text: "x"}) {
 			c.Complete[m.ID] = true
 		}
+		later := max(tomorrow, m.Deadline.AddDays(1))
+		if !m.Deadline.IsZero() && try(domain.Command{Action: domain.ActionRequestExtension, MeasureID: m.ID, Deadline: later, Text: "x"}) {
+			c.RequestExtension[m.ID] = true
+		}
 	}
+	for _, e := range p.Extensions {
+		if e.Status == domain.ExtensionPending && try(domain.Command{Action: domain.ActionApproveExtension, ExtensionID: e.ID}) {
+			c.DecideExtension[e.ID] = true
+		}
+	}
+	c.Urge = try(domain.Command{Action: domain.ActionUrge, Text: "x"})
 	c.RequestClosure = p.Stage == domain.StageExecute && u.Role == domain.RoleUnit && u.UnitID == p.LeadUnitID
 	c.DecideClosure = try(domain.Command{Action: domain.ActionApproveClosure})
 	return c

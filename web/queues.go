@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/store"
@@ -33,4 +35,42 @@ type queueItem struct {
 	Can can
 	// Ready says every measure is done, so closure may be requested.
 	Ready bool
+}
+
+// runningQueues returns, among the problems in assign and execute, the
+// pending extension requests u may decide (oldest first) and the red and
+// yellow problems u may urge (red first).
+func (h *Handler) runningQueues(ctx context.Context, u domain.User, now time.Time) ([]extensionItem, []queueItem, error) {
+	var exts []extensionItem
+	var overdue []queueItem
+	for _, stage := range []domain.Stage{domain.StageAssign, domain.StageExecute} {
+		ps, err := h.problemsIn(ctx, u, stage, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range ps {
+			p = p.WithLights(now)
+			can := capabilities(u, p, now)
+			for _, e := range p.Extensions {
+				if can.DecideExtension[e.ID] {
+					exts = append(exts, extensionItem{queueItem: queueItem{P: p, Can: can}, E: e})
+				}
+			}
+			if can.Urge && (p.Light == domain.LightRed || p.Light == domain.LightYellow) {
+				overdue = append(overdue, queueItem{P: p, Can: can})
+			}
+		}
+	}
+	slices.SortStableFunc(exts, func(a, b extensionItem) int { return a.E.RequestedAt.Compare(b.E.RequestedAt) })
+	slices.SortStableFunc(overdue, func(a, b queueItem) int {
+		return boolInt(b.P.Light == domain.LightRed) - boolInt(a.P.Light == domain.LightRed)
+	})
+	return exts, overdue, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

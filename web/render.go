@@ -33,7 +33,9 @@ type page struct {
 	Forms *forms
 	// Units names units by ID.
 	Units map[int64]string
-	Data  any
+	// Unread is the user's unread notification count, for the nav badge.
+	Unread int64
+	Data   any
 }
 
 // forms is the input of the one form that failed, so that its page shows
@@ -178,7 +180,9 @@ func templateFuncs() template.FuncMap {
 			}
 			return "todo"
 		},
-		"str": func(v any) string { return fmt.Sprint(v) },
+		"str":    func(v any) string { return fmt.Sprint(v) },
+		"list":   func(v ...string) []string { return v },
+		"lights": func() []domain.Light { return []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} },
 		// dict passes several values to a shared template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -213,6 +217,7 @@ func (h *Handler) render(c *gin.Context, status int, name string, p *page) {
 	p.User = currentUser(c)
 	p.CSRF = h.csrfToken(c)
 	p.Path = c.Request.URL.RequestURI()
+	p.Unread = h.unreadCount(c, p.User)
 	if p.Flash == "" {
 		if done := c.Query("done"); done != "" {
 			if msg := p.L.Action(domain.Action(done)); !strings.HasPrefix(msg, "action.") {

@@ -35,9 +35,27 @@ func (h *Handler) routes(r *gin.Engine, static http.FileSystem) {
 	p.POST("/problems/:id/closure-request", h.closureRequest)
 	p.POST("/problems/:id/closure/approve", h.closureApprove)
 	p.POST("/problems/:id/closure/reject", h.closureReject)
-	// Evidence (佐证材料), extensions (延期申请), reminders (催办/预警),
-	// look-backs (回头看) and reports (通报) are built in their own issues;
-	// their routes go here, one file each.
+	p.POST("/problems/:id/urge", h.urge)
+	p.POST("/problems/:id/measures/:mid/extension", h.extensionRequest)
+	p.POST("/problems/:id/measures/:mid/extensions/:rid/approve", h.extensionApprove)
+	p.POST("/problems/:id/measures/:mid/extensions/:rid/reject", h.extensionReject)
+	// Evidence (佐证材料) and look-backs (回头看) are built in their own
+	// issues; their routes go here, one file each.
+
+	s.GET("/notifications", h.notifications)
+	p.POST("/notifications/:id/read", h.notificationRead)
+
+	// Reports (通报), the ledger, the narrative, the report schedule and
+	// imports of one campaign.
+	s.GET("/reports", h.campaignReports)
+	s.GET("/campaigns/:id/reports", h.reportsPage)
+	s.GET("/campaigns/:id/report", h.reportDownload)
+	s.GET("/campaigns/:id/ledger.xlsx", h.ledgerDownload)
+	p.POST("/campaigns/:id/narrative", h.narrativeSave)
+	p.POST("/campaigns/:id/schedule", h.scheduleSet)
+	p.POST("/campaigns/:id/schedule/trigger", h.scheduleTrigger)
+	// The upload is bounded before the CSRF check parses the form.
+	s.POST("/campaigns/:id/import", limitBody(maxUploadBytes), h.checkCSRF, h.importUpload)
 
 	s.GET("/workbench", h.workbench)
 	s.GET("/review", h.reviewQueue)

@@ -35,6 +35,9 @@ type Handler struct {
 	// forms on restart, which is acceptable (the form re-renders).
 	csrfKey []byte
 	router  *gin.Engine
+	// seen holds request IDs of forms that are not idempotent by
+	// themselves (a report round).
+	seen seenIDs
 }
 
 // New builds the templates, the catalogue and the router.

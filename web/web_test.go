@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -364,6 +365,87 @@ func testHTTP(t *testing.T, e *env) {
 		}
 		if resp, body := get(t, c, e.URL+resp.Header.Get("Location")); resp.StatusCode != http.StatusOK || !strings.Contains(body, "意识形态工作责任制落实不到位") {
 			t.Fatalf("the new problem's page: %d", resp.StatusCode)
+		}
+	})
+	t.Run("Downloads", func(t *testing.T) {
+		c := browserClient(t)
+		login(t, e, c, "leader1")
+		base := fmt.Sprintf("%s/campaigns/%d", e.URL, e.campaign.ID)
+		resp, body := get(t, c, base+"/report?format=html")
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("html report: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		cd := resp.Header.Get("Content-Disposition")
+		want := "filename*=UTF-8''" + url.PathEscape(e.campaign.Title)
+		if !strings.HasPrefix(cd, `attachment; filename="report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
+			t.Errorf("Content-Disposition = %q, want an attachment with %s…", cd, want)
+		}
+		if !strings.Contains(body, e.p1.Title) || !strings.Contains(body, "领导小组") {
+			t.Errorf("the html report lacks the problems or the narrative")
+		}
+		for path, ct := range map[string]string{
+			"/report?format=md":   "text/markdown",
+			"/report?format=docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			"/ledger.xlsx":        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		} {
+			resp, body := get(t, c, base+path)
+			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), ct) || len(body) == 0 {
+				t.Errorf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		}
+		if resp, _ := get(t, c, base+"/report?format=pdf"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("pdf report: %d, want 400", resp.StatusCode)
+		}
+		unit := browserClient(t)
+		login(t, e, unit, "ua")
+		for _, path := range []string{"/report?format=html", "/ledger.xlsx", "/reports"} {
+			if resp, _ := get(t, unit, base+path); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("unit user GET %s: %d, want 403", path, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("ImportPreview", func(t *testing.T) {
+		c := browserClient(t)
+		_, tok := login(t, e, c, "leader1")
+		_, body := get(t, c, fmt.Sprintf("%s/campaigns/%d/reports", e.URL, e.campaign.ID))
+		rid := regexp.MustCompile(`data-form="import">\s*<input type="hidden" name="csrf_token" value="[^"]*">\s*<input type="hidden" name="request_id" value="([^"]+)"`).FindStringSubmatch(body)
+		if rid == nil {
+			t.Fatal("the import form has no request ID")
+		}
+		csv := "问题编号,所属方面,问题,问题描述,整改措施,类型,牵头单位,配合单位,责任领导,整改时限\n" +
+			"9,综合管理,公文处理流程不规范,,修订公文处理办法,限期整改,办公室,,分管厅领导," + string(domain.DateOf(time.Now().AddDate(0, 1, 0))) + "\n"
+		upload := func(mode string) (*http.Response, string) {
+			var buf strings.Builder
+			w := multipart.NewWriter(&buf)
+			must(t, w.WriteField("csrf_token", tok))
+			must(t, w.WriteField("request_id", rid[1]))
+			must(t, w.WriteField("mode", mode))
+			fw, err := w.CreateFormFile("file", "台账.csv")
+			must(t, err)
+			_, _ = fw.Write([]byte(csv))
+			must(t, w.Close())
+			req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/campaigns/%d/import", e.URL, e.campaign.ID), strings.NewReader(buf.String()))
+			must(t, err)
+			req.Header.Set("Content-Type", w.FormDataContentType())
+			resp, err := c.Do(req)
+			must(t, err)
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp, string(b)
+		}
+		resp, body := upload("preview")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "公文处理流程不规范") || !strings.Contains(body, "预览") {
+			t.Fatalf("preview: %d\n%s", resp.StatusCode, body)
+		}
+		if _, total, _ := e.svc.SearchProblems(context.Background(), e.users["leader1"], store.ProblemQuery{Text: "公文处理", ProblemFilter: domain.ProblemFilter{CampaignID: e.campaign.ID}}); total != 0 {
+			t.Fatalf("the preview wrote %d problems", total)
+		}
+		resp, body = upload("import")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "新增 1 个问题") {
+			t.Fatalf("import: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body = upload("import"); !strings.Contains(body, "跳过已有 1 个") {
+			t.Fatalf("the second import did not skip: %d", resp.StatusCode)
 		}
 	})
 	t.Run("APIStillServed", func(t *testing.T) {
