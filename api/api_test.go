@@ -184,7 +184,10 @@ func TestProblemLifecycle(t *testing.T) {
 		ub.Must(t, 403, "POST", pp+"/measures/1/complete", map[string]any{"summary": "完成"})
 		ua.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "低保标准已提高"})
 		ub.Must(t, 403, "POST", pp+"/closure-request", map[string]any{"summary": "完成"})
-		ua.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号"})
+		ua.Must(t, 409, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号"}) // no evidence on measure 1
+		ua.Must(t, 400, "POST", pp+"/closure-request", map[string]any{"justifications": map[string]string{"one": "x"}})
+		justified := map[string]any{"summary": "申请销号", "justifications": map[string]string{"1": "标准调整以省政府文件为准,已另行报送"}}
+		ua.Must(t, 200, "POST", pp+"/closure-request", justified)
 		ua.Must(t, 403, "POST", pp+"/closure/approve", nil) // a unit never approves its own closure
 		leader1.Must(t, 403, "POST", pp+"/closure/approve", nil)
 		super.Must(t, 400, "POST", pp+"/closure/reject", map[string]any{})
@@ -192,7 +195,7 @@ func TestProblemLifecycle(t *testing.T) {
 		if p.Stage != domain.StageExecute {
 			t.Fatalf("stage after rejection = %s", p.Stage)
 		}
-		ua.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "已补充材料"})
+		ua.Must(t, 200, "POST", pp+"/closure-request", justified)
 		super.Must(t, 200, "POST", pp+"/closure/approve", map[string]any{"comment": "同意销号"}).Decode(t, &p)
 		if p.Stage != domain.StageClosed || p.ClosedAt.IsZero() {
 			t.Fatalf("not closed: %+v", p)

@@ -17,7 +17,9 @@ func (s *Server) login(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	token, u, err := s.svc.Login(c.Request.Context(), req.Username, req.Password)
+	// The peer's address, not X-Forwarded-For, which any client can set to
+	// dodge the per-address limit.
+	token, u, err := s.svc.LoginFrom(c.Request.Context(), req.Username, req.Password, c.RemoteIP())
 	if err != nil {
 		s.renderError(c, err)
 		return

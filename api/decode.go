@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -39,7 +40,7 @@ func bindJSON(c *gin.Context, dst any) error {
 	if dec.More() {
 		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object")
 	}
-	return nil
+	return checkStrings(reflect.ValueOf(dst), "body")
 }
 
 func decodeError(err error) error {

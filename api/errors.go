@@ -2,31 +2,12 @@ package api
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
-
-// statusOf is the one place where error codes become HTTP statuses.
-func statusOf(code string) int {
-	switch code {
-	case domain.EInvalid:
-		return http.StatusBadRequest
-	case domain.EUnauthorized:
-		return http.StatusUnauthorized
-	case domain.EForbidden:
-		return http.StatusForbidden
-	case domain.ENotFound:
-		return http.StatusNotFound
-	case domain.EConflict:
-		return http.StatusConflict
-	case domain.EUnavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -48,5 +29,5 @@ func (s *Server) renderError(c *gin.Context, err error) {
 	if code == domain.EUnavailable {
 		c.Header("Retry-After", "5")
 	}
-	c.AbortWithStatusJSON(statusOf(code), errorBody{Error: errorDetail{Code: code, Message: domain.ErrorMessage(err)}})
+	c.AbortWithStatusJSON(httpx.StatusOf(code), errorBody{Error: errorDetail{Code: code, Message: domain.ErrorMessage(err)}})
 }

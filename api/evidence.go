@@ -2,17 +2,15 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/service"
 )
 
@@ -115,31 +113,12 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
-	if f == nil {
-		c.Header("Content-Disposition", contentDisposition(ev.Title+".txt"))
-		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(ev.Note))
+	if f != nil {
+		defer f.Close()
+		httpx.ServeEvidence(c.Writer, c.Request, ev, f)
 		return
 	}
-	defer f.Close()
-	c.Header("Content-Type", ev.ContentType)
-	c.Header("Content-Disposition", contentDisposition(ev.OriginalName))
-	c.Header("X-Evidence-SHA256", ev.SHA256)
-	http.ServeContent(c.Writer, c.Request, "", ev.CreatedAt, f)
-}
-
-// contentDisposition names a download safely: an ASCII fallback plus the
-// UTF-8 name per RFC 5987, so Chinese names survive every browser.
-func contentDisposition(name string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
-			return '_'
-		}
-		return r
-	}, name)
-	v := mime.FormatMediaType("attachment", map[string]string{"filename": ascii})
-	return fmt.Sprintf("%s; filename*=UTF-8''%s", v, url.PathEscape(name))
+	httpx.ServeEvidence(c.Writer, c.Request, ev, nil)
 }
 
 func (s *Server) listEvidence(c *gin.Context) {

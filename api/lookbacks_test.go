@@ -55,7 +55,7 @@ func TestLookbacks(t *testing.T) {
 		leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
 		client.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
 		client.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "已完成"})
-		client.Must(t, 200, "POST", pp+"/closure-request", nil)
+		client.Must(t, 200, "POST", pp+"/closure-request", justifiedClosure)
 		super.Must(t, 200, "POST", pp+"/closure/approve", nil)
 		return p.ID
 	}
@@ -130,7 +130,7 @@ func TestLookbacks(t *testing.T) {
 	pp := "/api/v1/problems/" + id(p1)
 	ua.Must(t, 409, "POST", pp+"/closure-request", nil)
 	ua.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "台账已按月更新"})
-	ua.Must(t, 200, "POST", pp+"/closure-request", nil)
+	ua.Must(t, 200, "POST", pp+"/closure-request", justifiedClosure)
 	super.Must(t, 200, "POST", pp+"/closure/approve", nil).Decode(t, &p)
 	if p.Stage != domain.StageClosed {
 		t.Fatalf("not closed again: %s", p.Stage)
@@ -243,3 +243,7 @@ func hasNotice(t *testing.T, c apitest.Client, kind domain.NoticeKind, n int) bo
 	}
 	return count >= n
 }
+
+// justifiedClosure requests closure with a written justification in place
+// of evidence for measure 1.
+var justifiedClosure = map[string]any{"summary": "申请销号", "justifications": map[string]string{"1": "以印发文件为准"}}

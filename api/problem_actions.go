@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -92,9 +93,31 @@ func (s *Server) completeMeasure(c *gin.Context) {
 	s.actRespond(c, domain.ActionCompleteMeasure, true, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
 }
 
+type closureRequest struct {
+	Summary string `json:"summary"`
+	// Justifications explain, per measure ID, why a measure has no evidence.
+	Justifications map[string]string `json:"justifications"`
+}
+
 func (s *Server) requestClosure(c *gin.Context) {
-	var req summaryRequest
-	s.actRespond(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Summary; return nil })
+	var req closureRequest
+	s.actRespond(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error {
+		cmd.Text = req.Summary
+		if len(req.Justifications) > domain.MaxMeasures {
+			return domain.Errorf(domain.EInvalid, "too many justifications")
+		}
+		for key, text := range req.Justifications {
+			id, err := strconv.ParseInt(key, 10, 64)
+			if err != nil || id <= 0 {
+				return domain.Errorf(domain.EInvalid, "justifications are keyed by measure ID, not %q", key)
+			}
+			if cmd.Justifications == nil {
+				cmd.Justifications = map[int64]string{}
+			}
+			cmd.Justifications[id] = text
+		}
+		return nil
+	})
 }
 
 func (s *Server) approveClosure(c *gin.Context) {

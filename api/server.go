@@ -37,6 +37,7 @@ func (s *Server) WithEvidenceLimit(n int64) *Server {
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
 		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
@@ -117,6 +118,10 @@ func (s *Server) routes() {
 	authed.POST("/lookbacks/:id/problems/:pid/requests", s.requestMaterial)
 	authed.POST("/lookbacks/:id/problems/:pid/answers", s.answerMaterial)
 	authed.POST("/lookbacks/:id/problems/:pid/conclude", s.concludeLookback)
+	authed.GET("/admin/audit/verify", s.verifyAudit)
+	authed.POST("/me/password", s.changePassword)
+	authed.POST("/users/:id/disable", s.disableUser)
+	authed.POST("/users/:id/enable", s.enableUser)
 }
 
 type userKey struct{}
@@ -129,7 +134,8 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)"))
 		return
 	}
-	u, err := s.svc.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	u, err := s.svc.Authenticate(c.Request.Context(), token)
 	if err != nil {
 		s.renderError(c, err)
 		return

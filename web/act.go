@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // act is the shared shape of every decision: build the same domain.Command
@@ -20,7 +21,7 @@ func (h *Handler) act(c *gin.Context, action domain.Action, fill func(*domain.Co
 	case problemID == 0 || domain.IsCode(err, domain.EInternal):
 		h.renderError(c, err) // a bad URL, or logged there: the form cannot help
 	case err != nil:
-		h.showProblem(c, problemID, statusOf(domain.ErrorCode(err)), h.failed(c, form, err))
+		h.showProblem(c, problemID, httpx.StatusOf(domain.ErrorCode(err)), h.failed(c, form, err))
 	default:
 		redirectDone(c, localPath(c.PostForm("back"), "/problems/"+itoa(problemID)), action)
 	}

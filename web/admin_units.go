@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // unitsPage lists units with a form to add one (admin).
@@ -27,7 +28,7 @@ func (h *Handler) showUnits(c *gin.Context, status int, f *forms) {
 // unitCreate adds a unit through the service, as POST /api/v1/units does.
 func (h *Handler) unitCreate(c *gin.Context) {
 	if _, err := h.svc.CreateUnit(c.Request.Context(), currentUser(c), c.PostForm("name")); err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showUnits(c, statusOf(domain.ErrorCode(err)), f) }, "unit")
+		h.formFailed(c, err, func(f *forms) { h.showUnits(c, httpx.StatusOf(domain.ErrorCode(err)), f) }, "unit")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/units")

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 type usersView struct {
@@ -46,7 +47,7 @@ func (h *Handler) userCreate(c *gin.Context) {
 	if err != nil {
 		h.formFailed(c, err, func(f *forms) {
 			f.values.Del("password") // never echo a password
-			h.showUsers(c, statusOf(domain.ErrorCode(err)), f)
+			h.showUsers(c, httpx.StatusOf(domain.ErrorCode(err)), f)
 		}, "user")
 		return
 	}

@@ -233,6 +233,31 @@ func testBrowser(t *testing.T, e *env) {
 	b.wantStatus("progress", b.submit("", "report_progress-1"), 200)
 	b.set(`form[data-form="complete_measure-1"] textarea[name=summary]`, "专项核查完成")
 	b.wantStatus("complete", b.submit("", "complete_measure-1"), 200)
+	// Evidence through the upload form (the script sends it with a
+	// progress bar), then the closure request.
+	pdf := filepath.Join(t.TempDir(), "核查报告.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(`#measure-1 details.upload-form summary`), chromedp.NodeVisible)); err != nil {
+		t.Fatalf("open the upload form: %v", err)
+	}
+	b.set(`form[data-form="evidence-1"] textarea[name=note]`, "低保对象专项核查报告（盖章扫描件）")
+	if err := chromedp.Do(b.ctx, chromedp.SetUploadFiles(`form[data-form="evidence-1"] input[type=file]`, []string{pdf})); err != nil {
+		t.Fatalf("choose the file: %v", err)
+	}
+	if got := b.value(`form[data-form="evidence-1"] input[name=title]`); got != "核查报告" {
+		t.Fatalf("the script suggested the title %q, want 核查报告", got)
+	}
+	b.screenshot("05a-evidence-form")
+	b.wantStatus("evidence upload", b.submit("", "evidence-1"), 200)
+	if got := b.text(`#evidence-of-1 .evidence-list`); !strings.Contains(got, "核查报告") || !strings.Contains(got, "核查报告.pdf") {
+		t.Fatalf("evidence list %q", got)
+	}
+	if f := b.text(`.flash`); !strings.Contains(f, "上传佐证材料") {
+		t.Fatalf("flash after the upload = %q", f)
+	}
+	b.screenshot("05b-evidence-uploaded")
 	b.set(`form[data-form=request_closure] textarea[name=summary]`, summary)
 	b.wantStatus("closure request", b.submit("", "request_closure"), 200)
 	if st := b.text(`h1 .stage`); st != "审核销号" {
@@ -249,6 +274,12 @@ func testBrowser(t *testing.T, e *env) {
 	card := fmt.Sprintf("#review-%d", e.p1.ID)
 	if got := b.text(card + " h2"); !strings.Contains(got, e.p1.Title) {
 		t.Fatalf("review queue card %q", got)
+	}
+	if got := b.text(fmt.Sprintf(`#check-%d-1 .ev-link`, e.p1.ID)); got != "核查报告" {
+		t.Fatalf("checklist evidence %q", got)
+	}
+	if n := b.count(card + ` .tag-missing`); n != 0 {
+		t.Fatalf("%d measures flagged without evidence, want 0", n)
 	}
 	b.screenshot("06-review-queue")
 	b.set(card+` form[data-form=approve_closure] textarea[name=comment]`, "佐证充分，同意销号")
@@ -274,7 +305,12 @@ func testBrowser(t *testing.T, e *env) {
 		t.Fatalf("event log lacks the decision: %q", got)
 	}
 	b.screenshot("08-problem-closed")
+	if st := b.text(`.timeline li.todo .label`); st != "回头看" {
+		t.Fatalf("a closed problem's timeline has %q ahead, want 回头看", st)
+	}
 	b.logout()
+
+	testLookback(t, e, b)
 
 	// A leader's plan: refused (a past deadline), every row comes back.
 	b.login("leader1")
@@ -537,4 +573,90 @@ func (b *browser) unrequire(sel string) {
 	if err := chromedp.Do(b.ctx, chromedp.RemoveAttribute(css(sel), "required")); err != nil {
 		b.t.Fatalf("unrequire %s: %v", sel, err)
 	}
+}
+
+// testLookback: the discipline group starts a look-back on the closed
+// problem and asks for material; the unit answers on its problem page; the
+// group reopens it with a new deadline; the unit has it back in execute.
+// It starts and ends signed out.
+func testLookback(t *testing.T, e *env, b *browser) {
+	p1 := fmt.Sprintf("/problems/%d", e.p1.ID)
+	b.login("disc")
+	b.wantStatus("look-backs", b.open("/lookbacks"), 200)
+	b.set(`form[data-form=start_lookback] input[name=title]`, "2026年第一批回头看")
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(fmt.Sprintf(`input[name=problem_id][value="%d"]`, e.p1.ID)), chromedp.NodeVisible)); err != nil {
+		t.Fatalf("choose the problem: %v", err)
+	}
+	b.screenshot("24-lookback-start")
+	b.wantStatus("start look-back", b.submit("", "start_lookback"), 200)
+	if loc := b.location(); !strings.HasPrefix(loc, "/lookbacks/") {
+		t.Fatalf("after starting at %s", loc)
+	}
+	lbPage := strings.SplitN(b.location(), "?", 2)[0]
+	card := fmt.Sprintf("#lbp-%d", e.p1.ID)
+	if got := b.text(`#lb-summary`); !strings.Contains(got, "已出结论 0 / 共 1") {
+		t.Fatalf("look-back summary %q", got)
+	}
+	b.set(card+` form[data-form=request_material] textarea[name=text]`, "请报送低保动态管理台账")
+	b.wantStatus("request material", b.submit(card, "request_material"), 200)
+	b.logout()
+
+	b.login("ua")
+	b.open(p1)
+	if st := b.text(`h1 .stage`); st != "回头看" {
+		t.Fatalf("stage under look-back = %q", st)
+	}
+	if st := b.text(`.timeline li.current .label`); st != "回头看" {
+		t.Fatalf("timeline's current stage %q", st)
+	}
+	if got := b.text(`#lookback`); !strings.Contains(got, "请报送低保动态管理台账") {
+		t.Fatalf("look-back card %q", got)
+	}
+	b.set(`form[data-form=answer_material] textarea[name=text]`, "已上传2026年1-6月动态管理台账")
+	b.wantStatus("answer", b.submit("", "answer_material"), 200)
+	b.screenshot("25-lookback-answered")
+	b.logout()
+
+	b.login("disc")
+	b.open(lbPage)
+	if got := b.text(card + ` .material`); !strings.Contains(got, "已上传2026年1-6月动态管理台账") {
+		t.Fatalf("the answer is not on the look-back page: %q", got)
+	}
+	// Reopening without a deadline is refused; the reason stays.
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(card+` input[name=result][value=reopened]`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	const reason = "抽查发现仍有3户不符合条件对象未清退"
+	b.set(card+` form[data-form=conclude_lookback] textarea[name=reason]`, reason)
+	b.wantStatus("reopen without a deadline", b.submit(card, "conclude_lookback"), 400)
+	if got := b.value(card + ` form[data-form=conclude_lookback] textarea[name=reason]`); got != reason {
+		t.Fatalf("the refused conclusion kept %q", got)
+	}
+	b.screenshot("26-lookback-refused")
+	b.set(card+` form[data-form=conclude_lookback] input[name=deadline]`, string(domain.DateOf(time.Now().AddDate(0, 1, 0))))
+	b.wantStatus("reopen", b.submit(card, "conclude_lookback"), 200)
+	if got := b.text(`#lb-summary`); !strings.Contains(got, "已出结论 1 / 共 1") {
+		t.Fatalf("look-back summary after concluding %q", got)
+	}
+	if got := b.text(card + ` h2 .tag`); got != "重新整改" {
+		t.Fatalf("result %q", got)
+	}
+	b.screenshot("27-lookback-concluded")
+	b.open("/lookbacks")
+	if got := b.text(`#lookback-list`); !strings.Contains(got, "已出结论 1 / 共 1") {
+		t.Fatalf("look-back list %q", got)
+	}
+	b.screenshot("28-lookbacks")
+	b.logout()
+
+	b.login("ua")
+	b.open("/workbench")
+	if got := b.text(`#wb-execute`); !strings.Contains(got, e.p1.Title) {
+		t.Fatalf("the reopened problem is not in the workbench: %q", got)
+	}
+	b.open(p1)
+	if st := b.text(`h1 .stage`); st != "整改落实" {
+		t.Fatalf("stage after reopening = %q", st)
+	}
+	b.logout()
 }

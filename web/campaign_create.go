@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // campaignNewPage is the form for a new campaign (admin, leader).
@@ -31,7 +32,7 @@ func (h *Handler) campaignCreate(c *gin.Context) {
 		created, err = h.svc.CreateCampaign(c.Request.Context(), currentUser(c), in)
 	}
 	if err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showCampaignNew(c, statusOf(domain.ErrorCode(err)), f) }, "campaign")
+		h.formFailed(c, err, func(f *forms) { h.showCampaignNew(c, httpx.StatusOf(domain.ErrorCode(err)), f) }, "campaign")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa(created.ID)+"/problems/new")

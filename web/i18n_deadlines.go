@@ -1,9 +1,15 @@
 package web
 
 // newCatalogue is the base catalogue with the messages of deadlines,
-// extensions, reminders, notifications, reports and imports.
+// extensions, reminders, notifications, reports and imports, and of
+// evidence, outcomes and look-backs (i18n_evidence.go).
 func newCatalogue() catalogue {
 	cat := baseCatalogue()
+	for code, msgs := range evidenceMessages {
+		for k, v := range msgs {
+			cat[code][k] = v
+		}
+	}
 	for code, msgs := range deadlineMessages {
 		for k, v := range msgs {
 			cat[code][k] = v

@@ -51,7 +51,9 @@ func TestCatalogue(t *testing.T) {
 	for _, a := range []domain.Action{domain.ActionCreate, domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionRejectPlan,
 		domain.ActionAcknowledge, domain.ActionReportProgress, domain.ActionCompleteMeasure, domain.ActionRequestClosure,
 		domain.ActionApproveClosure, domain.ActionRejectClosure, domain.ActionRequestExtension, domain.ActionApproveExtension,
-		domain.ActionRejectExtension, domain.ActionUrge, domain.ActionRequestReports} {
+		domain.ActionRejectExtension, domain.ActionUrge, domain.ActionRequestReports,
+		domain.ActionStartLookback, domain.ActionRequestMaterial, domain.ActionAnswerMaterial, domain.ActionConcludeLookback,
+		"add_evidence", "withdraw_evidence", "add_outcome"} {
 		keys = append(keys, "action."+string(a))
 	}
 	for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} {
@@ -63,6 +65,12 @@ func TestCatalogue(t *testing.T) {
 	}
 	for _, s := range []domain.ExtensionStatus{domain.ExtensionPending, domain.ExtensionApproved, domain.ExtensionRejected} {
 		keys = append(keys, "ext."+string(s))
+	}
+	for _, k := range []domain.OutcomeKind{domain.OutcomeRegulation, domain.OutcomeMoney, domain.OutcomePeople, domain.OutcomeFigure} {
+		keys = append(keys, "oc.kind."+string(k))
+	}
+	for _, r := range []domain.LookbackResult{domain.LookbackConfirmed, domain.LookbackReopened} {
+		keys = append(keys, "lb.result."+string(r))
 	}
 	for _, code := range []string{domain.EInvalid, domain.EUnauthorized, domain.EForbidden, domain.ENotFound, domain.EConflict, domain.EUnavailable, domain.EInternal} {
 		keys = append(keys, "err."+code)

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/importer"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -43,7 +44,7 @@ func (h *Handler) importUpload(c *gin.Context) {
 		} else {
 			imp = nil
 		}
-		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, statusOf(domain.ErrorCode(err)), f, imp) }, "import")
+		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, httpx.StatusOf(domain.ErrorCode(err)), f, imp) }, "import")
 		return
 	}
 	h.showReports(c, id, http.StatusOK, &forms{name: "import", values: c.Request.PostForm}, imp)

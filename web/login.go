@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 type loginData struct{ Next string }
@@ -31,7 +32,7 @@ func (h *Handler) login(c *gin.Context) {
 			f.err = l.T("err.login")
 		}
 		f.values.Del("password")
-		h.render(c, statusOf(domain.ErrorCode(err)), "login", &page{Title: l.T("login.title"), Forms: f, Data: loginData{Next: next}})
+		h.render(c, httpx.StatusOf(domain.ErrorCode(err)), "login", &page{Title: l.T("login.title"), Forms: f, Data: loginData{Next: next}})
 		return
 	}
 	setCookie(c, sessionCookie, token, 0)

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // narrativeSave replaces the report's narrative (organisation, next steps,
@@ -21,7 +22,7 @@ func (h *Handler) narrativeSave(c *gin.Context) {
 		})
 	}
 	if err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, statusOf(domain.ErrorCode(err)), f, nil) }, "narrative")
+		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, httpx.StatusOf(domain.ErrorCode(err)), f, nil) }, "narrative")
 		return
 	}
 	reportsDone(c, id, "save_narrative")

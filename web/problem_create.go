@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // problemNewPage is the form for a new problem in a campaign (admin, leader).
@@ -52,7 +53,7 @@ func (h *Handler) problemCreate(c *gin.Context) {
 		p, err = h.svc.CreateProblem(c.Request.Context(), currentUser(c), in)
 	}
 	if err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showProblemNew(c, campaignID, statusOf(domain.ErrorCode(err)), f) }, "problem")
+		h.formFailed(c, err, func(f *forms) { h.showProblemNew(c, campaignID, httpx.StatusOf(domain.ErrorCode(err)), f) }, "problem")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/problems/"+itoa(p.ID))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +21,24 @@ type problemView struct {
 	Entered  map[domain.Stage]time.Time
 	Can      can
 	Back     string
+	// Evidence is the problem's evidence by measure ID, withdrawn marked.
+	Evidence map[int64][]domain.Evidence
+	Outcomes []domain.Outcome
+	// Lookback is the look-back the problem is under, with its requests
+	// for material and answers; nil when it is under none.
+	Lookback *lookbackState
+	// EvidenceMB is the upload limit, for the form's hint.
+	EvidenceMB int64
+}
+
+// lookbackState is what the problem page shows of a look-back under way.
+type lookbackState struct {
+	ID  int64
+	Due domain.Date
+	// Material is the requests and answers since the look-back started.
+	Material []domain.Event
+	// Requested: the last request has no answer yet.
+	Requested bool
 }
 
 // can says which forms a user sees on a problem. It only hides what would
@@ -39,6 +58,17 @@ type can struct {
 	// pending extension request's ID.
 	RequestExtension map[int64]bool
 	DecideExtension  map[int64]bool
+	// Upload is keyed by measure ID: a user of its lead or co-unit while
+	// the problem is worked on (or under look-back).
+	Upload map[int64]bool
+	// Withdraw: evidence may still be withdrawn (by its uploader).
+	Withdraw bool
+	// Outcome: a user of the lead unit enters outcomes.
+	Outcome bool
+	// Answer: the lead unit answers the look-back's request for material.
+	Answer bool
+	// Justify lists the measures a closure request may justify in words.
+	Justify []domain.Measure
 }
 
 // Any reports whether the user has any form on the problem.
@@ -88,6 +118,20 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 	c.Urge = try(domain.Command{Action: domain.ActionUrge, Text: "x"})
 	c.RequestClosure = p.Stage == domain.StageExecute && u.Role == domain.RoleUnit && u.UnitID == p.LeadUnitID
 	c.DecideClosure = try(domain.Command{Action: domain.ActionApproveClosure})
+	c.Upload = map[int64]bool{}
+	working := p.Stage == domain.StageAssign || p.Stage == domain.StageExecute
+	for _, m := range p.Measures {
+		if u.Role == domain.RoleUnit && (working || p.Stage == domain.StageLookback) &&
+			(u.UnitID == m.LeadUnitID || slices.Contains(m.CoUnitIDs, u.UnitID)) {
+			c.Upload[m.ID] = true
+		}
+		if m.Kind != domain.KindLongTerm {
+			c.Justify = append(c.Justify, m)
+		}
+	}
+	c.Withdraw = working && u.Role == domain.RoleUnit
+	c.Outcome = u.Role == domain.RoleUnit && u.UnitID == p.LeadUnitID && p.LeadUnitID != 0 && p.Stage != domain.StagePlan
+	c.Answer = p.Stage == domain.StageLookback && u.Role == domain.RoleUnit && u.UnitID == p.LeadUnitID
 	return c
 }
 
@@ -109,7 +153,7 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 		h.renderError(c, err)
 		return
 	}
-	v := problemView{P: p, Back: "/problems/" + itoa(id), Can: capabilities(u, p, h.svc.Now())}
+	v := problemView{P: p, Back: "/problems/" + itoa(id), Can: capabilities(u, p, h.svc.Now()), EvidenceMB: h.evidenceLimit >> 20}
 	if v.Progress, err = h.svc.Progress(ctx, u, id); err != nil {
 		h.renderError(c, err)
 		return
@@ -124,6 +168,22 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 			v.Entered[ev.ToStage] = ev.At // the latest entry: a stage may be re-entered
 		}
 	}
+	if p.Stage == domain.StageLookback {
+		v.Lookback = lookbackOf(p, v.Events)
+	}
+	evidence, err := h.svc.ListEvidence(ctx, u, id)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	v.Evidence = map[int64][]domain.Evidence{}
+	for _, e := range evidence {
+		v.Evidence[e.MeasureID] = append(v.Evidence[e.MeasureID], e)
+	}
+	if v.Outcomes, err = h.svc.ListOutcomes(ctx, u, id); err != nil {
+		h.renderError(c, err)
+		return
+	}
 	sum, err := h.svc.Store.Campaign(ctx, p.CampaignID)
 	if err != nil {
 		h.renderError(c, err)
@@ -136,4 +196,22 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 		return
 	}
 	h.render(c, status, "problem_detail", &page{Title: p.Title, Forms: f, Units: names, Data: v})
+}
+
+// lookbackOf reads the look-back under way from the event log: the
+// requests for material and answers since it started, and whether the last
+// request waits for an answer.
+func lookbackOf(p domain.Problem, events []domain.Event) *lookbackState {
+	st := &lookbackState{ID: p.LookbackID, Due: p.LookbackDue}
+	for _, ev := range events {
+		switch ev.Action {
+		case domain.ActionStartLookback:
+			st.Material, st.Requested = nil, false
+		case domain.ActionRequestMaterial:
+			st.Material, st.Requested = append(st.Material, ev), true
+		case domain.ActionAnswerMaterial:
+			st.Material, st.Requested = append(st.Material, ev), false
+		}
+	}
+	return st
 }

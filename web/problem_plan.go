@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // emptyPlanRows is how many blank measure rows a new plan starts with, so
@@ -113,7 +114,7 @@ func (h *Handler) planSubmit(c *gin.Context) {
 	if domain.IsCode(err, domain.EUnavailable) {
 		ed.RID = c.PostForm("request_id")
 	}
-	h.showPlanEditor(c, statusOf(domain.ErrorCode(err)), ed)
+	h.showPlanEditor(c, httpx.StatusOf(domain.ErrorCode(err)), ed)
 }
 
 // planRows reads rows m0., m1., … in order, skipping rows left blank.

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // page is what every template gets: the request's language, user and CSRF
@@ -104,25 +105,6 @@ func (h *Handler) errorText(l *lang, err error) string {
 	return l.T("err."+code) + l.T("punct.colon") + domain.ErrorMessage(err)
 }
 
-// statusOf maps error codes to HTTP statuses exactly as the JSON API does.
-func statusOf(code string) int {
-	switch code {
-	case domain.EInvalid:
-		return http.StatusBadRequest
-	case domain.EUnauthorized:
-		return http.StatusUnauthorized
-	case domain.EForbidden:
-		return http.StatusForbidden
-	case domain.ENotFound:
-		return http.StatusNotFound
-	case domain.EConflict:
-		return http.StatusConflict
-	case domain.EUnavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 func parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -153,6 +135,13 @@ func templateFuncs() template.FuncMap {
 			return t.In(chinaTime()).Format("2006-01-02 15:04")
 		},
 		"add": func(a, b int) int { return a + b },
+		// size names a file size in KB or MB.
+		"size": func(n int64) string {
+			if n < 1<<20 {
+				return strconv.FormatInt((n+1023)>>10, 10) + " KB"
+			}
+			return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+		},
 		"percent": func(p *int) string {
 			if p == nil {
 				return ""
@@ -168,12 +157,18 @@ func templateFuncs() template.FuncMap {
 			return []domain.Role{domain.RoleUnit, domain.RoleLeader, domain.RoleSupervisor, domain.RoleDiscipline, domain.RoleAdmin}
 		},
 		// stageState says where s lies relative to the current stage, for the
-		// timeline: done, current or todo.
+		// timeline: done, current or todo. Look-back (回头看) comes after
+		// closed only for a problem under review: a closed problem has it
+		// ahead (todo), and a reopened one works through it again.
 		"stageState": func(current, s domain.Stage) string {
 			all := domain.AllStages()
 			ci, si := slices.Index(all, current), slices.Index(all, s)
 			switch {
-			case si < ci || current == domain.StageClosed:
+			case s == domain.StageLookback && current == s:
+				return "current"
+			case s == domain.StageLookback:
+				return "todo"
+			case current == domain.StageClosed || current == domain.StageLookback || si < ci:
 				return "done"
 			case si == ci:
 				return "current"
@@ -252,7 +247,7 @@ func (h *Handler) renderError(c *gin.Context, err error) {
 	if code == domain.EUnavailable {
 		c.Header("Retry-After", "5")
 	}
-	status := statusOf(code)
+	status := httpx.StatusOf(code)
 	l := h.langOf(c)
 	title := l.T("err.page.other")
 	switch status {

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/report"
 )
 
@@ -43,29 +43,9 @@ func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, c
 	if sum, err := h.svc.Store.Campaign(c.Request.Context(), campaignID); err == nil {
 		name = sum.Title + "-" + what + "-" + string(h.svc.Today()) + ext
 	}
-	c.Header("Content-Disposition", contentDisposition(ascii+ext, name))
+	c.Header("Content-Disposition", httpx.AttachmentNamed(ascii+ext, name))
 	c.Header("Cache-Control", "no-store")
 	// A downloaded HTML report opened from here runs nothing.
 	c.Header("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	c.Data(http.StatusOK, contentType, body)
-}
-
-// contentDisposition is an attachment header with an ASCII filename and
-// the real one as filename* (RFC 5987: UTF-8, percent-encoded).
-func contentDisposition(ascii, name string) string {
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(name))
-}
-
-// rfc5987 percent-encodes every byte that is not an attr-char.
-func rfc5987(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("!#$&+-.^_`|~", ch) >= 0 {
-			b.WriteByte(ch)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", ch)
-		}
-	}
-	return b.String()
 }

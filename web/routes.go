@@ -39,8 +39,21 @@ func (h *Handler) routes(r *gin.Engine, static http.FileSystem) {
 	p.POST("/problems/:id/measures/:mid/extension", h.extensionRequest)
 	p.POST("/problems/:id/measures/:mid/extensions/:rid/approve", h.extensionApprove)
 	p.POST("/problems/:id/measures/:mid/extensions/:rid/reject", h.extensionReject)
-	// Evidence (佐证材料) and look-backs (回头看) are built in their own
-	// issues; their routes go here, one file each.
+	// Evidence (佐证材料) and outcomes (整改成效). The upload checks its
+	// CSRF token itself, reading the multipart body as a stream.
+	s.POST("/problems/:id/measures/:mid/evidence", h.evidenceUpload)
+	s.GET("/evidence/:eid", h.evidenceDownload)
+	p.POST("/problems/:id/evidence/:eid/withdraw", h.evidenceWithdraw)
+	p.POST("/problems/:id/outcomes", h.outcomeAdd)
+
+	// Look-backs (回头看): the discipline group's console and actions, the
+	// lead unit's answer.
+	s.GET("/lookbacks", h.lookbacksPage)
+	p.POST("/lookbacks", h.lookbackStart)
+	s.GET("/lookbacks/:id", h.lookbackPage)
+	p.POST("/lookbacks/:id/problems/:pid/material", h.lookbackRequestMaterial)
+	p.POST("/lookbacks/:id/problems/:pid/answer", h.lookbackAnswer)
+	p.POST("/lookbacks/:id/problems/:pid/conclude", h.lookbackConclude)
 
 	s.GET("/notifications", h.notifications)
 	p.POST("/notifications/:id/read", h.notificationRead)

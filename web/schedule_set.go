@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // scheduleSet sets how often the campaign asks for progress reports and
@@ -28,7 +29,7 @@ func (h *Handler) scheduleSet(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, statusOf(domain.ErrorCode(err)), f, nil) }, "schedule")
+		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, httpx.StatusOf(domain.ErrorCode(err)), f, nil) }, "schedule")
 		return
 	}
 	reportsDone(c, id, "set_schedule")

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // scheduleTrigger runs the campaign's report round now, as POST
@@ -29,7 +30,7 @@ func (h *Handler) scheduleTrigger(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, statusOf(domain.ErrorCode(err)), f, nil) }, "trigger")
+		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, httpx.StatusOf(domain.ErrorCode(err)), f, nil) }, "trigger")
 		return
 	}
 	reportsDone(c, id, "trigger_report")

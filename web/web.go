@@ -38,11 +38,13 @@ type Handler struct {
 	// seen holds request IDs of forms that are not idempotent by
 	// themselves (a report round).
 	seen seenIDs
+	// evidenceLimit bounds one evidence file (WithEvidenceLimit).
+	evidenceLimit int64
 }
 
 // New builds the templates, the catalogue and the router.
 func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
-	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32)}
+	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32), evidenceLimit: DefaultEvidenceLimit}
 	if _, err := rand.Read(h.csrfKey); err != nil {
 		return nil, fmt.Errorf("web: csrf key: %w", err)
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/rectify/rectify/activities"
 	"github.com/rectify/rectify/internal/app"
+	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
@@ -56,6 +57,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	})
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
+	svc.Blobs = &blob.Local{Dir: t.TempDir()}
 	handler, err := app.NewHandler(svc, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +91,7 @@ func (e *env) seed(t *testing.T) {
 		{Username: "leader1", DisplayName: "王组长", Role: domain.RoleLeader},
 		{Username: "leader2", DisplayName: "李副组长", Role: domain.RoleLeader},
 		{Username: "super", DisplayName: "赵督办", Role: domain.RoleSupervisor},
+		{Username: "disc", DisplayName: "纪检组钱五", Role: domain.RoleDiscipline},
 		{Username: "ua", DisplayName: "救助处张三", Role: domain.RoleUnit, UnitID: e.units["社会救助处"].ID},
 		{Username: "ub", DisplayName: "办公室李四", Role: domain.RoleUnit, UnitID: e.units["办公室"].ID},
 	} {
@@ -448,6 +451,7 @@ func testHTTP(t *testing.T, e *env) {
 			t.Fatalf("the second import did not skip: %d", resp.StatusCode)
 		}
 	})
+	t.Run("Evidence", func(t *testing.T) { testEvidenceHTTP(t, e) })
 	t.Run("APIStillServed", func(t *testing.T) {
 		resp, body := get(t, browserClient(t), e.URL+"/healthz")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
@@ -488,7 +492,7 @@ func TestDashboardReads(t *testing.T) {
 		e := newEnv(t, st)
 		ctx := context.Background()
 		e.act(t, e.p1.ID, "ua", domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: 1, Text: "完成"})
-		e.act(t, e.p1.ID, "ua", domain.Command{Action: domain.ActionRequestClosure})
+		e.act(t, e.p1.ID, "ua", domain.Command{Action: domain.ActionRequestClosure, Justifications: map[int64]string{1: "核查结果已在厅务会通报"}})
 		e.act(t, e.p1.ID, "super", domain.Command{Action: domain.ActionApproveClosure})
 
 		d, err := e.svc.Dashboard(ctx, e.users["leader1"], e.campaign.ID)
@@ -545,3 +549,143 @@ func TestDashboardReads(t *testing.T) {
 		}
 	})
 }
+
+// testEvidenceHTTP posts the evidence and outcome forms as a browser
+// without script does: text evidence, a file, a double submit, a refused
+// file that keeps the input, the download's headers, withdrawing, outcomes.
+func testEvidenceHTTP(t *testing.T, e *env) {
+	c := browserClient(t)
+	_, tok := login(t, e, c, "ub")
+	page := fmt.Sprintf("%s/problems/%d", e.URL, e.p2.ID)
+	upload := func(fields [][2]string, fileName string, content []byte) (*http.Response, string) {
+		t.Helper()
+		var buf strings.Builder
+		w := multipart.NewWriter(&buf)
+		for _, f := range fields {
+			must(t, w.WriteField(f[0], f[1]))
+		}
+		fw, err := w.CreateFormFile("file", fileName)
+		must(t, err)
+		_, _ = fw.Write(content)
+		must(t, w.Close())
+		req, err := http.NewRequest(http.MethodPost, page+"/measures/1/evidence", strings.NewReader(buf.String()))
+		must(t, err)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		resp, err := c.Do(req)
+		must(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	_, body := get(t, c, page)
+	if !strings.Contains(body, `data-form="evidence-1"`) || !strings.Contains(body, `enctype="multipart/form-data"`) {
+		t.Fatal("no upload form for the lead unit")
+	}
+	form := func(rid, title, note string) [][2]string {
+		return [][2]string{{"csrf_token", tok}, {"request_id", rid}, {"back", "/problems/" + itoa(e.p2.ID)}, {"title", title}, {"note", note}}
+	}
+	// Text evidence (no file chosen), twice with one request ID: stored once.
+	for range 2 {
+		resp, _ := upload(form("ev-text-1", "会议纪要", "厅党组会议研究部署信息化建设"), "", nil)
+		if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "done=add_evidence") {
+			t.Fatalf("text evidence: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	list, err := e.svc.ListEvidence(context.Background(), e.users["ub"], e.p2.ID)
+	must(t, err)
+	if len(list) != 1 || !list[0].IsText() {
+		t.Fatalf("after a double submit %d evidence: %+v", len(list), list)
+	}
+	textID := list[0].ID
+	// No CSRF token: refused before the file is read.
+	if resp, _ := upload([][2]string{{"request_id", "x"}, {"title", "t"}}, "a.pdf", []byte("%PDF-1.4")); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("upload without a token: %d", resp.StatusCode)
+	}
+	// A program renamed .pdf: refused, the title stays.
+	resp, body := upload(form("ev-bad", "系统建设方案", ""), "方案.pdf", []byte("MZ\x90\x00 not a pdf"))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "方案.pdf") || !strings.Contains(body, `value="系统建设方案"`) {
+		t.Fatalf("a fake pdf: %d", resp.StatusCode)
+	}
+	resp, _ = upload(form("ev-pdf", "系统建设方案", ""), "建设方案.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pdf upload: %d", resp.StatusCode)
+	}
+	list, err = e.svc.ListEvidence(context.Background(), e.users["ub"], e.p2.ID)
+	must(t, err)
+	pdf := list[len(list)-1]
+	resp, body = get(t, c, fmt.Sprintf("%s/evidence/%d", e.URL, pdf.ID))
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") ||
+		resp.Header.Get("X-Evidence-SHA256") != pdf.SHA256 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E5%BB%BA") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, body = get(t, c, fmt.Sprintf("%s/evidence/%d", e.URL, textID))
+	if resp.StatusCode != http.StatusOK || body != "厅党组会议研究部署信息化建设" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("text download: %d %q", resp.StatusCode, body)
+	}
+	// Another unit's user may not download it.
+	other := browserClient(t)
+	login(t, e, other, "ua")
+	if resp, _ := get(t, other, fmt.Sprintf("%s/evidence/%d", e.URL, pdf.ID)); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("another unit's download: %d", resp.StatusCode)
+	}
+	// Withdraw: the evidence stays, marked.
+	resp, _ = post(t, c, fmt.Sprintf("%s/evidence/%d/withdraw", page, textID), url.Values{"csrf_token": {tok}, "request_id": {"w1"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", resp.StatusCode)
+	}
+	_, body = get(t, c, page)
+	if !strings.Contains(body, `class="evidence withdrawn" id="evidence-`+itoa(textID)+`"`) || !strings.Contains(body, "已撤回") {
+		t.Fatal("the withdrawn evidence is not marked")
+	}
+	if resp, _ = post(t, c, fmt.Sprintf("%s/evidence/%d/withdraw", page, textID), url.Values{"csrf_token": {tok}, "request_id": {"w2"}}); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("withdrawing twice: %d", resp.StatusCode)
+	}
+	// Outcomes: a refusal keeps the input; then one is recorded.
+	resp, body = post(t, c, page+"/outcomes", url.Values{"csrf_token": {tok}, "request_id": {"o1"}, "kind": {"people"}, "name": {"诫勉谈话"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `value="诫勉谈话"`) {
+		t.Fatalf("people without a count: %d", resp.StatusCode)
+	}
+	for range 2 {
+		resp, _ = post(t, c, page+"/outcomes", url.Values{"csrf_token": {tok}, "request_id": {"o2"}, "kind": {"money"}, "amount": {"125000"}, "measure_id": {"1"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("outcome: %d", resp.StatusCode)
+		}
+	}
+	outs, err := e.svc.ListOutcomes(context.Background(), e.users["ub"], e.p2.ID)
+	must(t, err)
+	if len(outs) != 1 || outs[0].Amount != 125000 {
+		t.Fatalf("outcomes %+v", outs)
+	}
+
+	// Without live evidence a closure request needs a written
+	// justification (justification_<measure>); the supervisor's checklist
+	// flags the measure and shows the justification.
+	resp, _ = post(t, c, fmt.Sprintf("%s/evidence/%d/withdraw", page, pdf.ID), url.Values{"csrf_token": {tok}, "request_id": {"w3"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw the pdf: %d", resp.StatusCode)
+	}
+	e.act(t, e.p2.ID, "ub", domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: 1, Text: "系统已上线"})
+	_, body = get(t, c, page)
+	if !strings.Contains(body, `name="justification_1"`) {
+		t.Fatal("the closure form has no justification for measure 1")
+	}
+	closure := url.Values{"csrf_token": {tok}, "request_id": {"c1"}, "summary": {"申请销号"}}
+	if resp, body = post(t, c, page+"/closure-request", closure); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "申请销号</textarea>") {
+		t.Fatalf("closure without evidence or justification: %d", resp.StatusCode)
+	}
+	closure.Set("request_id", "c2")
+	closure.Set("justification_1", "系统上线文件涉密，已线下报送")
+	if resp, _ = post(t, c, page+"/closure-request", closure); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("closure with a justification: %d", resp.StatusCode)
+	}
+	sc := browserClient(t)
+	login(t, e, sc, "super")
+	_, body = get(t, sc, e.URL+"/review")
+	item := body[strings.Index(body, fmt.Sprintf(`id="review-%d"`, e.p2.ID)):]
+	if !strings.Contains(item, "tag-missing") || !strings.Contains(item, "系统上线文件涉密，已线下报送") || strings.Contains(item[:strings.Index(item, "</article>")], "/evidence/") {
+		t.Fatalf("the checklist does not flag the measure or show the justification:\n%s", item)
+	}
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }

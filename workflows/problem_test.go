@@ -61,6 +61,12 @@ var requestSeq int
 func command(action domain.Action, actor domain.Actor, edit ...func(*domain.Command)) domain.Command {
 	requestSeq++
 	c := domain.Command{Action: action, RequestID: fmt.Sprintf("req-%d", requestSeq), Actor: actor}
+	if action == domain.ActionRequestClosure {
+		// As the service attaches it from the store: evidence on every measure.
+		for m := int64(1); m <= 6; m++ {
+			c.Evidence = append(c.Evidence, domain.EvidenceRef{ID: 100 + m, MeasureID: m, SHA256: fmt.Sprintf("%064d", m)})
+		}
+	}
 	for _, e := range edit {
 		e(&c)
 	}

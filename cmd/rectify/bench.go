@@ -17,7 +17,7 @@ import (
 
 // runBench measures raw Updates against the HTTP sign-off path on a fresh
 // embedded server (or the configured one) in one run.
-func runBench(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	levels := fs.String("levels", "1,4,16", "concurrent clients, comma-separated")
 	segment := fs.Duration("segment", 4*time.Second, "length of each measured segment")
 	rounds := fs.Int("rounds", 2, "rounds of (raw, HTTP, HTTP, raw) segments per level")
@@ -59,9 +59,9 @@ func runBench(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []s
 	}
 	fmt.Fprintf(stdout, "rectify bench: data dir %s, store %s, temporal %s\n", cfg.DataDir, config.MaskURL(cfg.DatabaseURL), orEmbedded(cfg.TemporalAddress))
 	if *reminders > 0 {
-		return bench.RunReminders(ctx, bench.ReminderOptions{Config: cfg, Measures: *reminders, Out: stdout})
+		return bench.RunReminders(ctx, bench.ReminderOptions{Config: *cfg, Measures: *reminders, Out: stdout})
 	}
-	return bench.Run(ctx, bench.Options{Config: cfg, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
+	return bench.Run(ctx, bench.Options{Config: *cfg, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
 }
 
 func orEmbedded(s string) string {

@@ -22,7 +22,7 @@ import (
 //
 //	rectify import --campaign 1 [--create-units] [--as admin] FILE
 //	rectify import --dry-run FILE      (reads the file only; opens nothing)
-func runImport(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+func runImport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	campaignID := fs.Int64("campaign", 0, "campaign to import into")
 	dryRun := fs.Bool("dry-run", false, "write nothing; print the problems found as JSON")
 	createUnits := fs.Bool("create-units", false, "create units the ledger names that do not exist")
@@ -55,7 +55,7 @@ func runImport(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []
 	// A one-shot command reports its own outcome; the worker's start and
 	// stop lines at info would only bury it.
 	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
-	a, err := app.OpenCommand(ctx, cfg, newLogger(cfg, stderr), !*dryRun)
+	a, err := app.OpenCommand(ctx, *cfg, newLogger(*cfg, stderr), !*dryRun)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ commands:
   import   import a ledger (.xlsx, .csv) or a report text (.txt, .md, .docx) into a campaign (--dry-run: print what it finds)
   report   write a campaign's progress report (通报) as md, html or docx
   ledger   write a campaign's ledger (整改台账) as xlsx
+  audit    audit verify: check the event log's hash chains (exits 1 when broken)
 
 Run "rectify <command> -h" for its flags. Settings come from the environment (see README.md).
 `
@@ -71,13 +72,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "worker":
 		mode = app.ModeWorker
 	case "bench":
-		return runBench(ctx, cfg, fs, args, stdout)
+		return runBench(ctx, &cfg, fs, args, stdout)
 	case "import":
-		return runImport(ctx, cfg, fs, args, stdout, stderr)
+		return runImport(ctx, &cfg, fs, args, stdout, stderr)
 	case "report":
-		return runReport(ctx, cfg, fs, args, stdout, stderr)
+		return runReport(ctx, &cfg, fs, args, stdout, stderr)
 	case "ledger":
-		return runLedger(ctx, cfg, fs, args, stdout, stderr)
+		return runLedger(ctx, &cfg, fs, args, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, &cfg, fs, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

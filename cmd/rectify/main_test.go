@@ -134,7 +134,7 @@ func TestRestartMidFlow(t *testing.T) {
 	ua.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
 	t.Logf("first Update after restart took %v", time.Since(first))
 	ua.Must(t, 200, "POST", pp+"/measures/1/complete", map[string]any{"summary": "已修订"})
-	ua.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号"})
+	ua.Must(t, 200, "POST", pp+"/closure-request", map[string]any{"summary": "申请销号", "justifications": map[string]string{"1": "办法已印发"}})
 	super.Must(t, 200, "POST", pp+"/closure/approve", nil).Decode(t, &p)
 	if p.Stage != domain.StageClosed {
 		t.Fatalf("stage = %s, want closed", p.Stage)

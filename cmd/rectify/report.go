@@ -23,7 +23,7 @@ var cliUser = domain.User{Username: "cli", Role: domain.RoleAdmin}
 // runReport writes a campaign's progress report (通报):
 //
 //	rectify report --campaign 1 [--format md|html|docx] [-o FILE]
-func runReport(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+func runReport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	campaignID := fs.Int64("campaign", 0, "campaign to report on")
 	format := fs.String("format", "md", "md, html or docx")
 	out := fs.String("o", "", "output file (default: standard output; docx needs a file)")
@@ -36,7 +36,7 @@ func runReport(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []
 	if *format == "docx" && *out == "" {
 		return errors.New("report: a docx report needs -o FILE")
 	}
-	return writeFromStore(ctx, cfg, stderr, *out, stdout, func(a *app.App, w io.Writer) error {
+	return writeFromStore(ctx, *cfg, stderr, *out, stdout, func(a *app.App, w io.Writer) error {
 		return a.Service().WriteReport(ctx, cliUser, *campaignID, *format, w)
 	})
 }
@@ -44,7 +44,7 @@ func runReport(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []
 // runLedger writes a campaign's ledger (整改台账) as xlsx:
 //
 //	rectify ledger --campaign 1 [-o ledger-1.xlsx]
-func runLedger(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+func runLedger(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	campaignID := fs.Int64("campaign", 0, "campaign whose ledger to write")
 	out := fs.String("o", "", "output file (default ledger-<campaign>.xlsx)")
 	if err := fs.Parse(args); err != nil {
@@ -56,7 +56,7 @@ func runLedger(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []
 	if *out == "" {
 		*out = fmt.Sprintf("ledger-%d.xlsx", *campaignID)
 	}
-	return writeFromStore(ctx, cfg, stderr, *out, stdout, func(a *app.App, w io.Writer) error {
+	return writeFromStore(ctx, *cfg, stderr, *out, stdout, func(a *app.App, w io.Writer) error {
 		return a.Service().WriteLedger(ctx, cliUser, *campaignID, w)
 	})
 }

@@ -160,6 +160,7 @@ func NewHandler(svc *service.Service, logger *slog.Logger, evidenceLimit ...int6
 	apiHandler := api.New(svc, logger)
 	for _, n := range evidenceLimit {
 		apiHandler.WithEvidenceLimit(n)
+		ui.WithEvidenceLimit(n)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

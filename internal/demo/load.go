@@ -236,6 +236,10 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 	if !completed {
 		return nil
 	}
+	// The report's text of each measure is its evidence (会议纪要、文件).
+	if err := l.evidence(ctx, p, rp, leadUser); err != nil {
+		return err
+	}
 	if err := step("closure-request", leadUser, domain.Command{Action: domain.ActionRequestClosure, Text: "整改任务已完成,申请销号"}); err != nil {
 		return err
 	}
@@ -255,4 +259,35 @@ func (l *loader) findOrCreate(ctx context.Context, campaignID int64, rp reportte
 	return l.svc.CreateProblem(ctx, l.users["admin"], domain.NewProblem{
 		CampaignID: campaignID, Number: rp.Number, Section: rp.Section, Title: rp.Title,
 	})
+}
+
+// evidence records, once, each completed measure's report text as text
+// evidence, so the closure request has evidence behind every measure.
+func (l *loader) evidence(ctx context.Context, p domain.Problem, rp reporttext.Problem, unitUser domain.User) error {
+	if p.Stage != domain.StageExecute {
+		return nil // already past the closure request
+	}
+	existing, err := l.svc.Store.ListEvidence(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	has := map[int64]bool{}
+	for _, e := range existing {
+		has[e.MeasureID] = true
+	}
+	for i, m := range p.Measures {
+		if m.Kind == domain.KindLongTerm || has[m.ID] {
+			continue
+		}
+		note := strings.TrimSpace(rp.Measures[i].Text)
+		if note == "" {
+			note = m.Title
+		}
+		if _, err := l.svc.AddEvidence(ctx, unitUser, service.EvidenceUpload{
+			ProblemID: p.ID, MeasureID: m.ID, Title: m.Title + "(工作情况说明)", Note: note,
+		}, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -16,6 +16,8 @@ const (
 	EConflict     = "conflict"
 	EUnavailable  = "unavailable"
 	EInternal     = "internal"
+	// ETooMany refuses a caller who tried too often (failed logins).
+	ETooMany = "too_many_requests"
 )
 
 // Error is a failure a person can read: Message is safe to show to clients.
@@ -58,7 +60,7 @@ func IsCode(err error, code string) bool { return ErrorCode(err) == code }
 // IsKnownCode reports whether code is one of the codes above.
 func IsKnownCode(code string) bool {
 	switch code {
-	case EInvalid, EUnauthorized, EForbidden, ENotFound, EConflict, EUnavailable, EInternal:
+	case EInvalid, EUnauthorized, EForbidden, ENotFound, EConflict, EUnavailable, EInternal, ETooMany:
 		return true
 	}
 	return false

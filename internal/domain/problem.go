@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -65,6 +66,10 @@ type Problem struct {
 	// Light is computed when the problem is read; never stored.
 	Light      Light              `json:"light,omitempty"`
 	Extensions []ExtensionRequest `json:"extensions,omitempty"`
+	// ClosureEvidence and ClosureJustifications are the snapshot of the last
+	// closure request: what the supervisor decides on.
+	ClosureEvidence       []EvidenceRef    `json:"closure_evidence,omitempty"`
+	ClosureJustifications map[int64]string `json:"closure_justifications,omitempty"`
 	// Version counts the events applied; the read model only moves forward.
 	Version         int64     `json:"version"`
 	PlanSubmittedBy int64     `json:"plan_submitted_by,omitempty"`
@@ -110,6 +115,8 @@ type Measure struct {
 // Clone returns a deep copy, so a transition never changes its input.
 func (p Problem) Clone() Problem {
 	p.Extensions = slices.Clone(p.Extensions)
+	p.ClosureEvidence = slices.Clone(p.ClosureEvidence)
+	p.ClosureJustifications = maps.Clone(p.ClosureJustifications)
 	p.Measures = slices.Clone(p.Measures)
 	for i := range p.Measures {
 		p.Measures[i].CoUnitIDs = slices.Clone(p.Measures[i].CoUnitIDs)

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -177,6 +178,11 @@ type Command struct {
 	// Deadline is the new deadline an extension asks for (a look-back's
 	// due date when it starts, the reopened measures' deadline when it ends).
 	Deadline Date `json:"deadline,omitempty"`
+	// Evidence is the live evidence of the problem when a closure is
+	// requested; the service reads it from the store, never the client.
+	Evidence []EvidenceRef `json:"evidence,omitempty"`
+	// Justifications explain, per measure ID, why a measure has no evidence.
+	Justifications map[int64]string `json:"justifications,omitempty"`
 	// LookbackID names the look-back a look-back action belongs to.
 	LookbackID int64 `json:"lookback_id,omitempty"`
 	// Result, Finding and MeasureIDs conclude a look-back: MeasureIDs are
@@ -222,7 +228,16 @@ func (c *Command) Validate(now time.Time) error {
 		}
 	case ActionCompleteMeasure:
 		c.Text, err = RequireText("summary", c.Text)
-	case ActionApprovePlan, ActionApproveClosure, ActionRequestClosure, ActionAcknowledge:
+	case ActionRequestClosure:
+		if c.Text, err = OptionalText("summary", c.Text); err != nil {
+			return err
+		}
+		for id, j := range c.Justifications {
+			if _, err := OptionalText(fmt.Sprintf("justification for measure %d", id), j); err != nil {
+				return err
+			}
+		}
+	case ActionApprovePlan, ActionApproveClosure, ActionAcknowledge:
 		c.Text, err = OptionalText("text", c.Text)
 	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
 		return c.validateLookback(now)
@@ -279,12 +294,16 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 	case ActionRequestClosure:
 		err = requestClosure(&next, cmd)
 		ev.Reason = cmd.Text
+		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
 	case ActionApproveClosure:
 		err = decideClosure(&next, cmd, StageClosed, now)
 		ev.Reason = cmd.Text
+		// The decision names exactly the evidence it was taken on.
+		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
 	case ActionRejectClosure:
 		err = decideClosure(&next, cmd, StageExecute, now)
 		ev.Reason = cmd.Text
+		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
 	case ActionRequestExtension:
 		err = requestExtension(&next, cmd, now)
 		ev.Reason = cmd.Text
@@ -470,13 +489,33 @@ func requestClosure(p *Problem, cmd Command) error {
 	if err := requireStage(p, StageExecute, "request closure"); err != nil {
 		return err
 	}
+	has := map[int64]bool{}
+	for _, e := range cmd.Evidence {
+		has[e.MeasureID] = true
+	}
+	justified := map[int64]string{}
 	for _, m := range p.Measures {
 		if m.Kind == KindLongTerm && m.ProgressCount == 0 {
 			return Errorf(EConflict, "long-term measure %d needs at least one progress report before closure", m.ID)
 		}
-		if m.Kind != KindLongTerm && !m.Completed {
+		if m.Kind == KindLongTerm {
+			continue
+		}
+		if !m.Completed {
 			return Errorf(EConflict, "measure %d is not completed", m.ID)
 		}
+		if j := strings.TrimSpace(cmd.Justifications[m.ID]); j != "" {
+			justified[m.ID] = j
+		} else if !has[m.ID] {
+			return Errorf(EConflict, "measure %d has no evidence: upload 佐证材料 or give a written justification", m.ID)
+		}
+	}
+	// The snapshot the supervisor decides on: evidence added later does not
+	// change what was requested or approved.
+	p.ClosureEvidence = slices.Clone(cmd.Evidence)
+	p.ClosureJustifications = nil
+	if len(justified) > 0 {
+		p.ClosureJustifications = justified
 	}
 	p.Stage = StageVerify
 	return nil

@@ -3,6 +3,7 @@ package domain_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -59,7 +60,20 @@ func planWith(edit func(*domain.PlanInput)) *domain.PlanInput {
 func pct(n int) *int { return &n }
 
 func cmd(action domain.Action, actor domain.Actor) domain.Command {
-	return domain.Command{Action: action, RequestID: "req-" + string(action), Actor: actor}
+	c := domain.Command{Action: action, RequestID: "req-" + string(action), Actor: actor}
+	if action == domain.ActionRequestClosure {
+		c.Evidence = evidenceFor(1, 2, 3, 4, 5, 6) // as the service attaches it from the store
+	}
+	return c
+}
+
+// evidenceFor is one piece of evidence on each of the measures.
+func evidenceFor(measures ...int64) []domain.EvidenceRef {
+	var refs []domain.EvidenceRef
+	for _, m := range measures {
+		refs = append(refs, domain.EvidenceRef{ID: 100 + m, MeasureID: m, SHA256: fmt.Sprintf("%064d", m)})
+	}
+	return refs
 }
 
 func submit(actor domain.Actor, p *domain.PlanInput) domain.Command {
@@ -778,5 +792,58 @@ func TestErrorHelpers(t *testing.T) {
 	}
 	if domain.IsKnownCode("teapot") {
 		t.Errorf("teapot is known")
+	}
+}
+
+// TestClosureNeedsEvidence: every non-long-term measure needs evidence or a
+// written justification, and the request keeps a snapshot of what it had.
+func TestClosureNeedsEvidence(t *testing.T) {
+	base := ready(t)
+	var ids []int64
+	for _, m := range base.Measures {
+		if m.Kind != domain.KindLongTerm {
+			ids = append(ids, m.ID)
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatalf("fixture has %d non-long-term measures, want 2", len(ids))
+	}
+	tests := []struct {
+		name     string
+		evidence []domain.EvidenceRef
+		justify  map[int64]string
+		want     string
+	}{
+		{"NoEvidence", nil, nil, domain.EConflict},
+		{"OneMeasureMissing", evidenceFor(ids[0]), nil, domain.EConflict},
+		{"BlankJustification", evidenceFor(ids[0]), map[int64]string{ids[1]: "  "}, domain.EConflict},
+		{"Justified", evidenceFor(ids[0]), map[int64]string{ids[1]: "该措施为制度性要求,以印发文件为准"}, ""},
+		{"AllEvidence", evidenceFor(ids...), nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := domain.Command{Action: domain.ActionRequestClosure, RequestID: "r", Actor: leadUser, Evidence: tc.evidence, Justifications: tc.justify}
+			tr, err := domain.Apply(base, c, now)
+			if domain.ErrorCode(err) != tc.want && !(tc.want == "" && err == nil) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if err != nil {
+				return
+			}
+			if len(tr.Problem.ClosureEvidence) != len(tc.evidence) || !strings.Contains(string(tr.Event.Payload), "evidence") {
+				t.Errorf("snapshot %+v, payload %s", tr.Problem.ClosureEvidence, tr.Event.Payload)
+			}
+			// The decision records the same snapshot, whatever came later.
+			approved, err := domain.Apply(tr.Problem, cmd(domain.ActionApproveClosure, supervisor), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var payload struct {
+				Evidence []domain.EvidenceRef `json:"evidence"`
+			}
+			if err := json.Unmarshal(approved.Event.Payload, &payload); err != nil || len(payload.Evidence) != len(tc.evidence) {
+				t.Errorf("approval payload %s (%v)", approved.Event.Payload, err)
+			}
+		})
 	}
 }

@@ -32,6 +32,9 @@ type Service struct {
 	TokenTTL time.Duration
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// Logins limits failed logins per username and per client address
+	// (accounts.go).
+	Logins LoginLimits
 }
 
 // New returns a Service with defaults.
@@ -39,11 +42,17 @@ func New(st *store.Store, tc client.Client, logger *slog.Logger, tokenTTL time.D
 	if tokenTTL <= 0 {
 		tokenTTL = 12 * time.Hour
 	}
-	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now}
+	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits()}
 }
 
-// Login checks a password and opens a session.
+// Login checks a password and opens a session, with the per-user login
+// limit only (the web form; the API passes the client's address).
 func (s *Service) Login(ctx context.Context, username, password string) (string, domain.User, error) {
+	return s.LoginFrom(ctx, username, password, "")
+}
+
+// login checks a password and opens a session, without limits.
+func (s *Service) login(ctx context.Context, username, password string) (string, domain.User, error) {
 	invalid := domain.Errorf(domain.EUnauthorized, "wrong username or password")
 	if username == "" || password == "" || len(password) > 256 {
 		return "", domain.User{}, invalid
@@ -194,6 +203,14 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 		if err := s.Store.CheckUnitsExist(ctx, cmd.Plan.UnitIDs()); err != nil {
 			return domain.Problem{}, err
 		}
+	}
+	cmd.Evidence = nil // only the store says what evidence there is
+	if cmd.Action == domain.ActionRequestClosure {
+		refs, err := s.Store.EvidenceRefs(ctx, problemID)
+		if err != nil {
+			return domain.Problem{}, err
+		}
+		cmd.Evidence = refs
 	}
 	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ProblemWorkflowID(problemID),

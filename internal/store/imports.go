@@ -122,11 +122,11 @@ func (s *Store) ImportProblems(ctx context.Context, b ImportBatch) (ImportOutcom
 				return err
 			}
 			payload, _ := json.Marshal(map[string]any{"number": row.Number, "title": row.Title, "source": "import"})
-			if err := tx.Create(&eventRow{
+			if _, err := appendEvent(tx, b.CampaignID, &eventRow{
 				ProblemID: row.ID, Seq: 1, RequestID: ImportRequestID, Action: string(domain.ActionCreate),
 				ActorID: b.Actor.UserID, ActorName: b.Actor.Username, ActorRole: string(b.Actor.Role), ActorUnit: b.Actor.UnitID,
 				ToStage: row.Stage, Payload: string(payload), At: now,
-			}).Error; err != nil {
+			}); err != nil {
 				return err
 			}
 			out.Problems = append(out.Problems, row.toDomain(nil))

@@ -79,7 +79,10 @@ type problemRow struct {
 	NextExtensionID int64      `gorm:"not null;default:0"`
 	Extensions      string     `gorm:"type:text;not null;default:''"`
 	Policy          string     `gorm:"type:text;not null;default:''"`
-	WorkflowStarted bool       `gorm:"not null;default:false"`
+	// Closure is the evidence snapshot and justifications of the last
+	// closure request (JSON).
+	Closure         string `gorm:"type:text;not null;default:''"`
+	WorkflowStarted bool   `gorm:"not null;default:false"`
 	// LookbackID and LookbackDue: the look-back under way (stage lookback).
 	LookbackID  int64  `gorm:"not null;default:0"`
 	LookbackDue string `gorm:"size:10;not null;default:''"`
@@ -139,6 +142,12 @@ type eventRow struct {
 	Reason    string `gorm:"type:text;not null;default:''"`
 	Payload   string `gorm:"type:text;not null;default:''"`
 	At        time.Time
+	// The audit chain (audit.go): the row's position in its campaign's
+	// chain, the previous row's hash and its own. Zero and empty on rows
+	// written before the chain existed, until start-up chains them.
+	ChainPos int64  `gorm:"not null;default:0;index"`
+	PrevHash string `gorm:"size:64;not null;default:''"`
+	Hash     string `gorm:"size:64;not null;default:''"`
 }
 
 func (eventRow) TableName() string { return "events" }

@@ -54,11 +54,12 @@ func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor d
 			return err
 		}
 		payload, _ := json.Marshal(map[string]any{"number": row.Number, "title": row.Title})
-		return tx.Create(&eventRow{
+		_, err := appendEvent(tx, in.CampaignID, &eventRow{
 			ProblemID: row.ID, Seq: 1, Action: string(domain.ActionCreate),
 			ActorID: actor.UserID, ActorName: actor.Username, ActorRole: string(actor.Role), ActorUnit: actor.UnitID,
 			ToStage: row.Stage, Payload: string(payload), At: now,
-		}).Error
+		})
+		return err
 	})
 	if err != nil {
 		return domain.Problem{}, err
@@ -194,25 +195,30 @@ func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.Progres
 func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) error {
 	ev, p := tr.Event, tr.Problem
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&eventRow{
+		campaignID, err := campaignOf(tx, ev.ProblemID)
+		if err != nil {
+			return err
+		}
+		written, err := appendEvent(tx, campaignID, &eventRow{
 			ProblemID: ev.ProblemID, Seq: ev.Seq, RequestID: ev.RequestID, Action: string(ev.Action),
 			ActorID: ev.ActorID, ActorName: ev.ActorName, ActorRole: string(ev.ActorRole), ActorUnit: ev.ActorUnit,
 			FromStage: string(ev.FromStage), ToStage: string(ev.ToStage), MeasureID: ev.MeasureID,
 			Reason: ev.Reason, Payload: string(ev.Payload), At: ev.At,
 		})
-		if res.Error != nil {
-			return res.Error
-		} else if res.RowsAffected == 0 {
+		if err != nil {
+			return err
+		} else if !written {
 			return nil // already written by an earlier attempt
 		}
 		yellowAt, redAt := p.LightTimes(p.Policy.WithDefaults().WarningWindow)
-		res = tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
+		res := tx.Model(&problemRow{}).Where("id = ? AND version < ?", p.ID, p.Version).Updates(map[string]any{
 			"stage": string(p.Stage), "lead_unit_id": p.LeadUnitID, "version": p.Version,
 			"plan_submitted_by": p.PlanSubmittedBy, "next_measure_id": p.NextMeasureID,
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
 			"stage_since": optionalTime(p.StageSince), "yellow_at": optionalTime(yellowAt), "red_at": optionalTime(redAt),
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
-			"policy": string(mustJSON(p.Policy)), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
+			"policy":  string(mustJSON(p.Policy)),
+			"closure": string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications})), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -343,6 +349,11 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 	if r.Policy != "" {
 		_ = json.Unmarshal([]byte(r.Policy), &p.Policy)
 	}
+	if r.Closure != "" {
+		var c closureSnapshot
+		_ = json.Unmarshal([]byte(r.Closure), &c)
+		p.ClosureEvidence, p.ClosureJustifications = c.Evidence, c.Justifications
+	}
 	for _, m := range measures {
 		p.Measures = append(p.Measures, domain.Measure{
 			ID: m.MeasureID, Title: m.Title, Kind: domain.MeasureKind(m.Kind), LeadUnitID: m.LeadUnitID,
@@ -368,4 +379,10 @@ func (r eventRow) toDomain() domain.Event {
 		ev.Payload = json.RawMessage(r.Payload)
 	}
 	return ev
+}
+
+// closureSnapshot is what the closure column holds.
+type closureSnapshot struct {
+	Evidence       []domain.EvidenceRef `json:"evidence,omitempty"`
+	Justifications map[int64]string     `json:"justifications,omitempty"`
 }

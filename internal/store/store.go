@@ -65,6 +65,10 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	if err := s.chainLegacyEvents(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -124,7 +128,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	models := []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
 		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{}, &evidenceRow{}, &outcomeRow{},
-		&lookbackRow{}, &lookbackProblemRow{},
+		&lookbackRow{}, &lookbackProblemRow{}, &auditHeadRow{},
 	}
 	var err error
 	if s.postgres {

@@ -161,7 +161,12 @@ func (f *fixture) complete(unit string, measureID int64, summary string) domain.
 }
 
 func (f *fixture) requestClosure(unit string) domain.Command {
-	return domain.Command{Action: domain.ActionRequestClosure, Actor: f.unitUser[unit], Text: "all done"}
+	// Evidence on the first measures, as the service reads it from the store.
+	var refs []domain.EvidenceRef
+	for m := int64(1); m <= 4; m++ {
+		refs = append(refs, domain.EvidenceRef{ID: 100 + m, MeasureID: m})
+	}
+	return domain.Command{Action: domain.ActionRequestClosure, Actor: f.unitUser[unit], Text: "all done", Evidence: refs}
 }
 
 func (f *fixture) approveClosure(text string) domain.Command {

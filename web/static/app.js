@@ -1,9 +1,13 @@
-// Rectify's only script: the plan editor's "add a measure" button. The
-// page works without it (the editor starts with empty rows).
+// Rectify's only script. Every page works without it:
+// - the plan editor's "add a measure" button (the editor starts with empty
+//   rows);
+// - evidence uploads: a dropped file, and a progress bar while a large file
+//   goes up by XMLHttpRequest (without the script the form posts as is).
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  var button = document.getElementById("add-measure");
-  var rows = document.getElementById("plan-rows");
+
+function initPlanEditor(root) {
+  var button = root.querySelector("#add-measure");
+  var rows = root.querySelector("#plan-rows");
   if (!button || !rows) {
     return;
   }
@@ -40,4 +44,95 @@ document.addEventListener("DOMContentLoaded", function () {
       title.focus();
     }
   });
+}
+
+// initUploads wires every evidence upload form under root.
+function initUploads(root) {
+  root.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var title = form.querySelector("input[name=title]");
+    var drop = form.querySelector("[data-drop]");
+    var bar = form.querySelector(".progress");
+    var button = form.querySelector("button[type=submit]");
+    if (!input || !drop || !bar) {
+      return;
+    }
+    var progress = bar.querySelector("progress");
+    var text = bar.querySelector(".progress-text");
+    // A file's name (without its extension) is a fair default title.
+    var suggestTitle = function () {
+      if (title && !title.value && input.files && input.files.length) {
+        title.value = input.files[0].name.replace(/\.[^.]*$/, "");
+      }
+    };
+    input.addEventListener("change", suggestTitle);
+    var hint = drop.querySelector(".drop-hint");
+    if (hint) {
+      hint.hidden = false;
+    }
+    ["dragenter", "dragover"].forEach(function (type) {
+      drop.addEventListener(type, function (e) {
+        e.preventDefault();
+        drop.classList.add("over");
+      });
+    });
+    ["dragleave", "dragend"].forEach(function (type) {
+      drop.addEventListener(type, function () {
+        drop.classList.remove("over");
+      });
+    });
+    drop.addEventListener("drop", function (e) {
+      e.preventDefault();
+      drop.classList.remove("over");
+      if (e.dataTransfer && e.dataTransfer.files.length) {
+        input.files = e.dataTransfer.files;
+        suggestTitle();
+      }
+    });
+    if (!window.FormData || !("upload" in new XMLHttpRequest())) {
+      return; // the plain form posts
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      bar.hidden = false;
+      progress.value = 0;
+      text.textContent = form.dataset.uploading || "";
+      button.disabled = true;
+      xhr.upload.addEventListener("progress", function (ev) {
+        if (ev.lengthComputable) {
+          var pct = Math.floor((ev.loaded * 100) / ev.total);
+          progress.value = pct;
+          text.textContent = (form.dataset.uploading || "") + " " + pct + "%";
+        }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) {
+          // Stored: the server's redirect, as after a plain post.
+          window.location.assign(xhr.responseURL);
+          return;
+        }
+        // Refused: the page that answered shows the message and the input.
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        document.title = doc.title;
+        document.body.replaceWith(document.adoptNode(doc.body));
+        init(document);
+      });
+      xhr.addEventListener("error", function () {
+        text.textContent = form.dataset.failed || "";
+        button.disabled = false;
+      });
+      xhr.send(new FormData(form));
+    });
+  });
+}
+
+function init(root) {
+  initPlanEditor(root);
+  initUploads(root);
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  init(document);
 });

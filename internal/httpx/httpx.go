@@ -1,0 +1,85 @@
+// Package httpx holds what the JSON API and the web pages share about HTTP:
+// the one map from error codes to statuses, download names, and serving
+// evidence files.
+package httpx
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/rectify/rectify/internal/domain"
+)
+
+// StatusOf is the one place where error codes become HTTP statuses.
+func StatusOf(code string) int {
+	switch code {
+	case domain.EInvalid:
+		return http.StatusBadRequest
+	case domain.EUnauthorized:
+		return http.StatusUnauthorized
+	case domain.EForbidden:
+		return http.StatusForbidden
+	case domain.ENotFound:
+		return http.StatusNotFound
+	case domain.EConflict:
+		return http.StatusConflict
+	case domain.EUnavailable:
+		return http.StatusServiceUnavailable
+	case domain.ETooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// Attachment is a Content-Disposition that names a download safely: an
+// ASCII fallback for old clients and the real name per RFC 5987, so that
+// Chinese names survive every browser.
+func Attachment(name string) string {
+	return AttachmentNamed(strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' || r == '%' {
+			return '_'
+		}
+		return r
+	}, name), name)
+}
+
+// AttachmentNamed is Attachment with a chosen ASCII fallback name (which
+// must be plain ASCII without quotes).
+func AttachmentNamed(ascii, name string) string {
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(name))
+}
+
+// rfc5987 percent-encodes every byte that is not an attr-char.
+func rfc5987(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("!#$&+-.^_`|~", ch) >= 0 {
+			b.WriteByte(ch)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", ch)
+		}
+	}
+	return b.String()
+}
+
+// ServeEvidence sends evidence as an attachment that is never rendered on
+// this site, with its hash for checking; f is nil for text evidence.
+func ServeEvidence(w http.ResponseWriter, r *http.Request, ev domain.Evidence, f io.ReadSeeker) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-cache")
+	if f == nil {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Content-Disposition", Attachment(ev.Title+".txt"))
+		_, _ = io.WriteString(w, ev.Note)
+		return
+	}
+	h.Set("Content-Type", ev.ContentType)
+	h.Set("Content-Disposition", Attachment(ev.OriginalName))
+	h.Set("X-Evidence-SHA256", ev.SHA256)
+	http.ServeContent(w, r, "", ev.CreatedAt, f)
+}
