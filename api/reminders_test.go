@@ -216,10 +216,14 @@ func TestReportRoundBySchedule(t *testing.T) {
 		ub.Must(t, 200, "GET", pp, nil).Decode(t, &detail)
 		return len(detail.Measures) == 2 && detail.Measures[0].ReportDue == due && detail.Measures[1].ReportDue == due
 	})
+	// The notice is written just after the report request is recorded.
 	var inbox struct {
 		Items []domain.Notification `json:"items"`
 	}
-	ub.Must(t, 200, "GET", "/api/v1/notifications", nil).Decode(t, &inbox)
+	waitFor(t, 10*time.Second, "the report request in the inbox", func() bool {
+		ub.Must(t, 200, "GET", "/api/v1/notifications", nil).Decode(t, &inbox)
+		return len(inbox.Items) > 0
+	})
 	if len(inbox.Items) != 1 || inbox.Items[0].Kind != domain.NoticeReportDue || !strings.Contains(inbox.Items[0].Message, string(due)) {
 		t.Fatalf("inbox after the round: %+v", inbox.Items)
 	}
