@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -111,7 +112,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, err
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
-	a.service.Blobs = &blob.Local{Dir: cfg.EvidenceDir()}
+	if a.service.Blobs, err = blobStore(cfg); err != nil {
+		return nil, err
+	}
 	if opts.Mode != ModeAPI {
 		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
@@ -305,4 +308,16 @@ func activitiesFor(st *store.Store, cfg config.Config, problems activities.Probl
 // any worker may take it (the SDK's default is 5 s).
 func workerOptions() worker.Options {
 	return worker.Options{StickyScheduleToStartTimeout: time.Second}
+}
+
+// blobStore keeps evidence in the data directory, or in an S3-compatible
+// bucket when one is configured.
+func blobStore(cfg config.Config) (blob.Store, error) {
+	if cfg.S3Bucket == "" {
+		return &blob.Local{Dir: cfg.EvidenceDir()}, nil
+	}
+	return blob.NewS3(blob.S3Config{
+		Endpoint: cfg.S3Endpoint, Region: cfg.S3Region, Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix,
+		AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+	}, filepath.Join(cfg.DataDir, "tmp"))
 }

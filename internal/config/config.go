@@ -34,6 +34,8 @@ type Config struct {
 	TokenTTL      time.Duration
 	// EvidenceMaxBytes bounds one evidence file.
 	EvidenceMaxBytes int64
+	// S3 stores evidence in an S3-compatible bucket when S3Bucket is set.
+	S3Endpoint, S3Region, S3Bucket, S3Prefix, S3AccessKey, S3SecretKey string
 	// SMTP sends reminders by email when SMTPHost is set.
 	SMTPHost     string
 	SMTPPort     int
@@ -65,6 +67,11 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:         or(getenv("RECTIFY_LOG_FORMAT"), "text"),
 		TokenTTL:          12 * time.Hour,
 		EvidenceMaxBytes:  50 << 20,
+		S3Endpoint:        getenv("RECTIFY_S3_ENDPOINT"),
+		S3Region:          getenv("RECTIFY_S3_REGION"),
+		S3Bucket:          getenv("RECTIFY_S3_BUCKET"),
+		S3Prefix:          getenv("RECTIFY_S3_PREFIX"),
+		S3AccessKey:       getenv("RECTIFY_S3_ACCESS_KEY"),
 		SMTPHost:          getenv("SMTP_HOST"),
 		SMTPPort:          587,
 		SMTPUsername:      getenv("SMTP_USERNAME"),
@@ -100,6 +107,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if c.WebhookSecret, err = secret(getenv, "WEBHOOK_SECRET"); err != nil {
+		return Config{}, err
+	}
+	if c.S3SecretKey, err = secret(getenv, "RECTIFY_S3_SECRET_KEY"); err != nil {
 		return Config{}, err
 	}
 	if v := getenv("SMTP_PORT"); v != "" {
@@ -178,6 +188,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_password", mask(c.SMTPPassword)),
 		slog.String("webhook", maskWebhook(c.WebhookURL)),
 		slog.String("webhook_secret", mask(c.WebhookSecret)),
+		slog.String("evidence_store", or(c.S3Bucket, "local")),
+		slog.String("s3_secret_key", mask(c.S3SecretKey)),
 	)
 }
 
