@@ -3,8 +3,6 @@ package api
 import (
 	"errors"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -41,14 +39,14 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			s.renderError(c, uploadError(err))
+			s.renderError(c, httpx.UploadError(err))
 			return
 		}
 		switch part.FormName() {
 		case "title", "note":
 			v, err := io.ReadAll(io.LimitReader(part, domain.MaxTextLen*4+1))
 			if err != nil {
-				s.renderError(c, uploadError(err))
+				s.renderError(c, httpx.UploadError(err))
 				return
 			}
 			if part.FormName() == "title" {
@@ -57,7 +55,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 				in.Note = string(v)
 			}
 		case "file":
-			in.FileName, in.Body = rawFileName(part), part
+			in.FileName, in.Body = httpx.RawFileName(part), part
 			s.addEvidence(c, in)
 			return
 		default:
@@ -71,35 +69,10 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 func (s *Server) addEvidence(c *gin.Context, in service.EvidenceUpload) {
 	ev, err := s.svc.AddEvidence(c.Request.Context(), currentUser(c), in, s.evidenceLimit)
 	if err != nil {
-		s.renderError(c, uploadError(err))
+		s.renderError(c, httpx.UploadError(err))
 		return
 	}
 	c.JSON(http.StatusCreated, ev)
-}
-
-// rawFileName is the file name as the client sent it: Part.FileName would
-// strip a path silently, and a path in a name is refused, not trimmed.
-func rawFileName(part *multipart.Part) string {
-	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-	if err != nil {
-		return part.FileName()
-	}
-	return params["filename"]
-}
-
-// uploadError names a cut-off or oversized body clearly.
-func uploadError(err error) error {
-	var tooLarge *http.MaxBytesError
-	var de *domain.Error
-	switch {
-	case errors.As(err, &de):
-		return de
-	case errors.As(err, &tooLarge):
-		return domain.Errorf(domain.EInvalid, "the upload is larger than the limit; nothing was stored")
-	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
-	}
-	return err
 }
 
 func (s *Server) downloadEvidence(c *gin.Context) {
@@ -113,12 +86,7 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	if f != nil {
-		defer f.Close()
-		httpx.ServeEvidence(c.Writer, c.Request, ev, f)
-		return
-	}
-	httpx.ServeEvidence(c.Writer, c.Request, ev, nil)
+	httpx.ServeEvidence(c.Writer, c.Request, ev, f)
 }
 
 func (s *Server) listEvidence(c *gin.Context) {

@@ -20,10 +20,5 @@ func (h *Handler) evidenceDownload(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	if f != nil {
-		defer f.Close()
-		httpx.ServeEvidence(c.Writer, c.Request, ev, f)
-		return
-	}
-	httpx.ServeEvidence(c.Writer, c.Request, ev, nil)
+	httpx.ServeEvidence(c.Writer, c.Request, ev, f)
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -76,19 +75,19 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			fail(evidenceUploadError(err))
+			fail(httpx.UploadError(err))
 			return
 		}
 		switch part.FormName() {
 		case csrfField, "request_id", "back", "title", "note":
 			v, err := io.ReadAll(io.LimitReader(part, domain.MaxTextLen*4+1))
 			if err != nil {
-				fail(evidenceUploadError(err))
+				fail(httpx.UploadError(err))
 				return
 			}
 			values.Set(part.FormName(), string(v))
 		case "file":
-			if fileName(part) != "" {
+			if httpx.RawFileName(part) != "" {
 				file = part
 			}
 		default:
@@ -109,7 +108,7 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 	}
 	in.Title, in.Note = values.Get("title"), values.Get("note")
 	if file != nil {
-		in.FileName, in.Body = fileName(file), file
+		in.FileName, in.Body = httpx.RawFileName(file), file
 	}
 	back := localPath(values.Get("back"), "/problems/"+itoa(problemID))
 	key := "u" + itoa(u.ID) + ":evidence:" + rid
@@ -119,33 +118,8 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 	}
 	if _, err := h.svc.AddEvidence(c.Request.Context(), u, in, h.evidenceLimit); err != nil {
 		h.seen.forget(key)
-		fail(evidenceUploadError(err))
+		fail(httpx.UploadError(err))
 		return
 	}
 	redirectDone(c, back, "add_evidence")
-}
-
-// fileName is the file name as the browser sent it (Part.FileName would
-// strip a path silently; a path is refused, not trimmed).
-func fileName(part *multipart.Part) string {
-	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-	if err != nil {
-		return part.FileName()
-	}
-	return params["filename"]
-}
-
-// evidenceUploadError names a cut-off or oversized body clearly.
-func evidenceUploadError(err error) error {
-	var tooLarge *http.MaxBytesError
-	var de *domain.Error
-	switch {
-	case errors.As(err, &de):
-		return de
-	case errors.As(err, &tooLarge):
-		return domain.Errorf(domain.EInvalid, "the upload is larger than the limit; nothing was stored")
-	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
-	}
-	return err
 }

@@ -4,8 +4,11 @@
 package httpx
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -66,8 +69,12 @@ func rfc5987(s string) string {
 }
 
 // ServeEvidence sends evidence as an attachment that is never rendered on
-// this site, with its hash for checking; f is nil for text evidence.
-func ServeEvidence(w http.ResponseWriter, r *http.Request, ev domain.Evidence, f io.ReadSeeker) {
+// this site, with its hash for checking, and closes f; f is nil for text
+// evidence.
+func ServeEvidence(w http.ResponseWriter, r *http.Request, ev domain.Evidence, f io.ReadSeekCloser) {
+	if f != nil {
+		defer f.Close()
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
@@ -82,4 +89,29 @@ func ServeEvidence(w http.ResponseWriter, r *http.Request, ev domain.Evidence, f
 	h.Set("Content-Disposition", Attachment(ev.OriginalName))
 	h.Set("X-Evidence-SHA256", ev.SHA256)
 	http.ServeContent(w, r, "", ev.CreatedAt, f)
+}
+
+// RawFileName is an upload's file name as the client sent it: Part.FileName
+// would strip a path silently, and a path in a name is refused, not trimmed.
+func RawFileName(part *multipart.Part) string {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return part.FileName()
+	}
+	return params["filename"]
+}
+
+// UploadError names a cut-off or oversized upload clearly.
+func UploadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &tooLarge):
+		return domain.Errorf(domain.EInvalid, "the upload is larger than the limit; nothing was stored")
+	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
+	}
+	return err
 }

@@ -30,7 +30,8 @@ type ProblemQuery struct {
 // MaxSearchText bounds the search text.
 const MaxSearchText = 200
 
-// SearchProblems returns a page of problems matching q and the total.
+// SearchProblems returns a page of problems matching q and the total; it is
+// the one query behind every problem list.
 func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Problem, int64, error) {
 	f := q.ProblemFilter
 	db := s.reader(ctx).Model(&problemRow{})
@@ -45,6 +46,18 @@ func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Pr
 	}
 	if f.VisibleToUnit != 0 {
 		db = db.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
+	}
+	if f.Light != "" {
+		// yellow_at and red_at are stored in UTC (see optionalTime).
+		now := f.Now.UTC()
+		switch f.Light {
+		case domain.LightRed:
+			db = db.Where("red_at <= ?", now)
+		case domain.LightYellow:
+			db = db.Where("yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", now, now)
+		case domain.LightGreen:
+			db = db.Where("yellow_at IS NULL OR yellow_at > ?", now)
+		}
 	}
 	if text := strings.TrimSpace(q.Text); text != "" {
 		if len([]rune(text)) > MaxSearchText {

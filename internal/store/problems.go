@@ -102,61 +102,7 @@ func (s *Store) Problem(ctx context.Context, id int64) (domain.Problem, error) {
 
 // ListProblems returns a page of problems and the total that match.
 func (s *Store) ListProblems(ctx context.Context, f domain.ProblemFilter) ([]domain.Problem, int64, error) {
-	q := s.reader(ctx).Model(&problemRow{})
-	if f.CampaignID != 0 {
-		q = q.Where("campaign_id = ?", f.CampaignID)
-	}
-	if f.Stage != "" {
-		q = q.Where("stage = ?", string(f.Stage))
-	}
-	if f.UnitID != 0 {
-		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.UnitID))
-	}
-	if f.Light != "" {
-		now := f.Now.UTC()
-		switch f.Light {
-		case domain.LightRed:
-			q = q.Where("red_at <= ?", now)
-		case domain.LightYellow:
-			q = q.Where("yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", now, now)
-		case domain.LightGreen:
-			q = q.Where("yellow_at IS NULL OR yellow_at > ?", now)
-		}
-	}
-	if f.VisibleToUnit != 0 {
-		q = q.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	var rows []problemRow
-	if err := q.Order("campaign_id, number").Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
-		return nil, 0, err
-	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var measures []measureRow
-	if len(ids) > 0 {
-		if err := s.reader(ctx).Where("problem_id IN ?", ids).Order("problem_id, measure_id").Find(&measures).Error; err != nil {
-			return nil, 0, err
-		}
-	}
-	byProblem := map[int64][]measureRow{}
-	for _, m := range measures {
-		byProblem[m.ProblemID] = append(byProblem[m.ProblemID], m)
-	}
-	out := make([]domain.Problem, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDomain(byProblem[r.ID])
-	}
-	return out, total, nil
+	return s.SearchProblems(ctx, ProblemQuery{ProblemFilter: f})
 }
 
 // Events returns a problem's event log in order.
