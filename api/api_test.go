@@ -34,6 +34,14 @@ func newServer(t *testing.T, st *store.Store) apitest.Client {
 // newServerWith is newServer with the given activities (and their store).
 func newServerWith(t *testing.T, acts *activities.Activities) apitest.Client {
 	t.Helper()
+	c, _ := newServerAndService(t, acts)
+	return c
+}
+
+// newServerAndService is newServerWith that also returns the service (the
+// demo loader needs it).
+func newServerAndService(t *testing.T, acts *activities.Activities) (apitest.Client, *service.Service) {
+	t.Helper()
 	st := acts.Store
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
 	tc := ts.GetDefaultClient()
@@ -53,7 +61,7 @@ func newServerWith(t *testing.T, acts *activities.Activities) apitest.Client {
 	}
 	srv := httptest.NewServer(api.New(svc, logger).WithEvidenceLimit(evidenceTestLimit))
 	t.Cleanup(srv.Close)
-	return apitest.Client{BaseURL: srv.URL}
+	return apitest.Client{BaseURL: srv.URL}, svc
 }
 
 type testWriter struct{ t *testing.T }

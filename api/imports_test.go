@@ -6,47 +6,21 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
-	"go.temporal.io/server/temporaltest"
 
 	"github.com/rectify/rectify/activities"
-	"github.com/rectify/rectify/api"
 	"github.com/rectify/rectify/internal/apitest"
 	"github.com/rectify/rectify/internal/demo"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/importer"
 	"github.com/rectify/rectify/internal/reporttext"
-	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
-	"github.com/rectify/rectify/workflows"
 )
-
-// newServerAndService is newServerWith that also returns the service, for
-// the demo loader.
-func newServerAndService(t *testing.T, st *store.Store) (apitest.Client, *service.Service) {
-	t.Helper()
-	acts := &activities.Activities{Store: st}
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
-		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
-		r.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
-		acts.Register(r)
-	})
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
-	acts.Problems = svc
-	srv := httptest.NewServer(api.New(svc, logger))
-	t.Cleanup(srv.Close)
-	return apitest.Client{BaseURL: srv.URL}, svc
-}
 
 // upload posts a file as multipart/form-data to the import endpoint.
 func upload(t *testing.T, c apitest.Client, campaignID int64, query, name string, data []byte) apitest.Response {
@@ -265,7 +239,7 @@ func TestImportEndToEnd(t *testing.T) {
 // ledger re-imports (dry run) into the same problems and measures.
 func TestDemoReportRoundTrip(t *testing.T) {
 	st := storetest.SQLite(t)
-	anon, svc := newServerAndService(t, st)
+	anon, svc := newServerAndService(t, &activities.Activities{Store: st})
 	ctx := context.Background()
 	start := time.Now()
 	if err := demo.Load(ctx, svc, "demo-password", slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {

@@ -61,9 +61,9 @@ func (h *Handler) problemList(c *gin.Context) {
 	}
 	v.Units = units
 	q := store.ProblemQuery{Text: v.Text, ProblemFilter: domain.ProblemFilter{
-		CampaignID: v.Selected, Stage: v.Stage, UnitID: v.UnitID, Offset: (v.Page - 1) * listPageSize, Limit: listPageSize,
+		CampaignID: v.Selected, Stage: v.Stage, UnitID: v.UnitID, Light: v.Light, Offset: (v.Page - 1) * listPageSize, Limit: listPageSize,
 	}}
-	if v.Problems, v.Total, err = h.searchWithLights(c, u, q, v.Light); err != nil {
+	if v.Problems, v.Total, err = h.svc.SearchProblems(c.Request.Context(), u, q); err != nil {
 		h.renderError(c, err)
 		return
 	}
@@ -78,42 +78,4 @@ func (h *Handler) problemList(c *gin.Context) {
 		v.NextURL = "/problems?" + query.Encode()
 	}
 	h.render(c, http.StatusOK, "problem_list", &page{Title: h.langOf(c).T("list.title"), Units: names, Data: v})
-}
-
-// searchWithLights is SearchProblems with each problem's light, filtered by
-// light if one is chosen. The text search has no light filter in SQL, so
-// a light filter reads every match and pages here: a campaign has tens of
-// problems, at most a few hundred.
-func (h *Handler) searchWithLights(c *gin.Context, u domain.User, q store.ProblemQuery, light domain.Light) ([]domain.Problem, int64, error) {
-	ctx, now := c.Request.Context(), h.svc.Now()
-	if light == "" {
-		ps, total, err := h.svc.SearchProblems(ctx, u, q)
-		for i := range ps {
-			ps[i] = ps[i].WithLights(now)
-		}
-		return ps, total, err
-	}
-	offset, limit := q.Offset, q.Limit
-	var all []domain.Problem
-	for scanned := 0; ; {
-		q.Offset, q.Limit = scanned, 500
-		ps, total, err := h.svc.SearchProblems(ctx, u, q)
-		if err != nil {
-			return nil, 0, err
-		}
-		scanned += len(ps)
-		for _, p := range ps {
-			if p = p.WithLights(now); p.Light == light {
-				all = append(all, p)
-			}
-		}
-		if len(ps) == 0 || int64(scanned) >= total {
-			break
-		}
-	}
-	total := int64(len(all))
-	if offset >= len(all) {
-		return nil, total, nil
-	}
-	return all[offset:min(len(all), offset+limit)], total, nil
 }

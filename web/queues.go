@@ -49,7 +49,6 @@ func (h *Handler) runningQueues(ctx context.Context, u domain.User, now time.Tim
 			return nil, nil, err
 		}
 		for _, p := range ps {
-			p = p.WithLights(now)
 			can := capabilities(u, p, now)
 			for _, e := range p.Extensions {
 				if can.DecideExtension[e.ID] {

@@ -38,7 +38,6 @@ func (h *Handler) workbench(c *gin.Context) {
 			return
 		}
 		for _, p := range ps {
-			p = p.WithLights(now)
 			can := capabilities(u, p, now)
 			for _, m := range p.Measures {
 				switch {

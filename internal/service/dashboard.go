@@ -75,8 +75,16 @@ func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.Pro
 	if q.Stage != "" && !q.Stage.Valid() {
 		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", q.Stage)
 	}
+	if q.Light != "" && !q.Light.Valid() {
+		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green")
+	}
 	q.VisibleToUnit = scope(u)
-	return s.Store.SearchProblems(ctx, q)
+	q.Now = s.Now()
+	problems, total, err := s.Store.SearchProblems(ctx, q)
+	for i := range problems {
+		problems[i] = problems[i].WithLights(q.Now)
+	}
+	return problems, total, err
 }
 
 // Today is the current date in China time.

@@ -264,21 +264,7 @@ func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.
 
 // ListProblems returns the problems the user may see that match f.
 func (s *Service) ListProblems(ctx context.Context, u domain.User, f domain.ProblemFilter) ([]domain.Problem, int64, error) {
-	if f.Stage != "" && !f.Stage.Valid() {
-		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", f.Stage)
-	}
-	if f.Light != "" && !f.Light.Valid() {
-		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green")
-	}
-	if u.Role == domain.RoleUnit {
-		f.VisibleToUnit = u.UnitID
-	}
-	f.Now = s.Now()
-	problems, total, err := s.Store.ListProblems(ctx, f)
-	for i := range problems {
-		problems[i] = problems[i].WithLights(f.Now)
-	}
-	return problems, total, err
+	return s.SearchProblems(ctx, u, store.ProblemQuery{ProblemFilter: f})
 }
 
 // Events returns the event log of a problem the user may see.
