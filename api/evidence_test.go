@@ -56,17 +56,17 @@ func TestEvidence(t *testing.T) {
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "规划财务处"}).Decode(t, &ua)
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "办公室"}).Decode(t, &ub)
 	for _, u := range []map[string]any{
-		{"username": "leader2", "password": "password2", "role": "leader"},
-		{"username": "fa", "password": "password3", "role": "unit", "unit_id": ua.ID},
-		{"username": "fa2", "password": "password3", "role": "unit", "unit_id": ua.ID},
-		{"username": "of", "password": "password4", "role": "unit", "unit_id": ub.ID},
+		{"username": "leader2", "password": "password20", "role": "leader"},
+		{"username": "fa", "password": "password30", "role": "unit", "unit_id": ua.ID},
+		{"username": "fa2", "password": "password30", "role": "unit", "unit_id": ua.ID},
+		{"username": "of", "password": "password40", "role": "unit", "unit_id": ub.ID},
 	} {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
-	leader2 := anon.As(anon.Login(t, "leader2", "password2"))
-	fa := anon.As(anon.Login(t, "fa", "password3"))
-	fa2 := anon.As(anon.Login(t, "fa2", "password3"))
-	of := anon.As(anon.Login(t, "of", "password4"))
+	leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+	fa := anon.As(anon.Login(t, "fa", "password30"))
+	fa2 := anon.As(anon.Login(t, "fa2", "password30"))
+	of := anon.As(anon.Login(t, "of", "password40"))
 	var campaign domain.Campaign
 	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "佐证"}).Decode(t, &campaign)
 	var p domain.Problem

@@ -70,15 +70,15 @@ func TestImportEndToEnd(t *testing.T) {
 		admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &assist)
 		admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "办公室"}).Decode(t, &office)
 		for _, u := range []map[string]any{
-			{"username": "leader1", "password": "password1", "role": "leader"},
-			{"username": "leader2", "password": "password2", "role": "leader"},
-			{"username": "ua", "password": "password5", "role": "unit", "unit_id": assist.ID},
+			{"username": "leader1", "password": "password12", "role": "leader"},
+			{"username": "leader2", "password": "password20", "role": "leader"},
+			{"username": "ua", "password": "password50", "role": "unit", "unit_id": assist.ID},
 		} {
 			admin.Must(t, 201, "POST", "/api/v1/users", u)
 		}
-		leader1 := anon.As(anon.Login(t, "leader1", "password1"))
-		leader2 := anon.As(anon.Login(t, "leader2", "password2"))
-		ua := anon.As(anon.Login(t, "ua", "password5"))
+		leader1 := anon.As(anon.Login(t, "leader1", "password12"))
+		leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+		ua := anon.As(anon.Login(t, "ua", "password50"))
 		var campaign domain.Campaign
 		leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{
 			"title": "省委第四巡视组反馈意见整改", "inspected_body": "省民政厅党组", "inspection_team": "省委第四巡视组",

@@ -22,21 +22,21 @@ func TestLookbacks(t *testing.T) {
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unitA)
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "养老服务处"}).Decode(t, &unitB)
 	for _, u := range []map[string]any{
-		{"username": "leader1", "password": "password1", "role": "leader"},
-		{"username": "leader2", "password": "password2", "role": "leader"},
-		{"username": "super", "password": "password3", "role": "supervisor"},
-		{"username": "disc", "password": "password4", "role": "discipline"},
-		{"username": "ua", "password": "password5", "role": "unit", "unit_id": unitA.ID},
-		{"username": "ub", "password": "password6", "role": "unit", "unit_id": unitB.ID},
+		{"username": "leader1", "password": "password12", "role": "leader"},
+		{"username": "leader2", "password": "password20", "role": "leader"},
+		{"username": "super", "password": "password30", "role": "supervisor"},
+		{"username": "disc", "password": "password40", "role": "discipline"},
+		{"username": "ua", "password": "password50", "role": "unit", "unit_id": unitA.ID},
+		{"username": "ub", "password": "password60", "role": "unit", "unit_id": unitB.ID},
 	} {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
-	leader1 := anon.As(anon.Login(t, "leader1", "password1"))
-	leader2 := anon.As(anon.Login(t, "leader2", "password2"))
-	super := anon.As(anon.Login(t, "super", "password3"))
-	disc := anon.As(anon.Login(t, "disc", "password4"))
-	ua := anon.As(anon.Login(t, "ua", "password5"))
-	ub := anon.As(anon.Login(t, "ub", "password6"))
+	leader1 := anon.As(anon.Login(t, "leader1", "password12"))
+	leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+	super := anon.As(anon.Login(t, "super", "password30"))
+	disc := anon.As(anon.Login(t, "disc", "password40"))
+	ua := anon.As(anon.Login(t, "ua", "password50"))
+	ub := anon.As(anon.Login(t, "ub", "password60"))
 	var me domain.User
 	disc.Must(t, 200, "GET", "/api/v1/me", nil).Decode(t, &me)
 

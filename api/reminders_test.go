@@ -33,17 +33,17 @@ func TestReminderArrivesOnceEverywhere(t *testing.T) {
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
 	for _, u := range []map[string]any{
-		{"username": "leader1", "password": "password1", "role": "leader"},
-		{"username": "leader2", "password": "password2", "role": "leader", "display_name": "分管厅领导"},
-		{"username": "super", "password": "password3", "role": "supervisor"},
-		{"username": "ua", "password": "password4", "role": "unit", "unit_id": unit.ID, "email": "ua@example.test"},
+		{"username": "leader1", "password": "password12", "role": "leader"},
+		{"username": "leader2", "password": "password20", "role": "leader", "display_name": "分管厅领导"},
+		{"username": "super", "password": "password30", "role": "supervisor"},
+		{"username": "ua", "password": "password40", "role": "unit", "unit_id": unit.ID, "email": "ua@example.test"},
 	} {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
-	leader1 := anon.As(anon.Login(t, "leader1", "password1"))
-	leader2 := anon.As(anon.Login(t, "leader2", "password2"))
-	super := anon.As(anon.Login(t, "super", "password3"))
-	ua := anon.As(anon.Login(t, "ua", "password4"))
+	leader1 := anon.As(anon.Login(t, "leader1", "password12"))
+	leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+	super := anon.As(anon.Login(t, "super", "password30"))
+	ua := anon.As(anon.Login(t, "ua", "password40"))
 
 	var campaign domain.Campaign
 	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{
@@ -181,10 +181,10 @@ func TestReportRoundBySchedule(t *testing.T) {
 	admin := anon.As(anon.Login(t, "admin", "admin-password"))
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "养老服务处"}).Decode(t, &unit)
-	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "leader2", "password": "password2", "role": "leader"})
-	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "ub", "password": "password5", "role": "unit", "unit_id": unit.ID})
-	leader2 := anon.As(anon.Login(t, "leader2", "password2"))
-	ub := anon.As(anon.Login(t, "ub", "password5"))
+	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "leader2", "password": "password20", "role": "leader"})
+	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "ub", "password": "password50", "role": "unit", "unit_id": unit.ID})
+	leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+	ub := anon.As(anon.Login(t, "ub", "password50"))
 	var campaign domain.Campaign
 	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "定期调度"}).Decode(t, &campaign)
 	cp := "/api/v1/campaigns/" + id(campaign.ID)

@@ -46,7 +46,7 @@ type env struct {
 	campaign   domain.Campaign
 }
 
-const password = "password1"
+const password = "password12"
 
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()

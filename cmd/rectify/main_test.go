@@ -103,10 +103,10 @@ func TestRestartMidFlow(t *testing.T) {
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
 	for _, u := range []map[string]any{
-		{"username": "leader1", "password": "password1", "role": "leader"},
-		{"username": "leader2", "password": "password2", "role": "leader"},
-		{"username": "super", "password": "password3", "role": "supervisor"},
-		{"username": "ua", "password": "password4", "role": "unit", "unit_id": unit.ID},
+		{"username": "leader1", "password": "password12", "role": "leader"},
+		{"username": "leader2", "password": "password20", "role": "leader"},
+		{"username": "super", "password": "password30", "role": "supervisor"},
+		{"username": "ua", "password": "password40", "role": "unit", "unit_id": unit.ID},
 	} {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
@@ -115,8 +115,8 @@ func TestRestartMidFlow(t *testing.T) {
 	var p domain.Problem
 	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "采购管控不严格"}).Decode(t, &p)
 	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
-	leader1 := c.As(c.Login(t, "leader1", "password1"))
-	leader2 := c.As(c.Login(t, "leader2", "password2"))
+	leader1 := c.As(c.Login(t, "leader1", "password12"))
+	leader2 := c.As(c.Login(t, "leader2", "password20"))
 	leader1.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": unit.ID, "measures": []map[string]any{
 		{"title": "修订采购管理办法", "kind": "deadline", "lead_unit_id": unit.ID, "deadline": time.Now().AddDate(0, 1, 0).Format("2006-01-02")},
 	}})
@@ -128,8 +128,8 @@ func TestRestartMidFlow(t *testing.T) {
 	t.Logf("restarted and listening after %v", time.Since(started))
 
 	leader2.Must(t, 200, "GET", "/api/v1/me", nil) // sessions are stored, so they survive
-	ua := c.As(c.Login(t, "ua", "password4"))
-	super := c.As(c.Login(t, "super", "password3"))
+	ua := c.As(c.Login(t, "ua", "password40"))
+	super := c.As(c.Login(t, "super", "password30"))
 	first := time.Now()
 	ua.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
 	t.Logf("first Update after restart took %v", time.Since(first))
@@ -177,8 +177,8 @@ func TestReminderAcrossRestart(t *testing.T) {
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
 	for _, u := range []map[string]any{
-		{"username": "leader2", "password": "password2", "role": "leader"},
-		{"username": "ua", "password": "password4", "role": "unit", "unit_id": unit.ID, "email": "ua@example.test"},
+		{"username": "leader2", "password": "password20", "role": "leader"},
+		{"username": "ua", "password": "password40", "role": "unit", "unit_id": unit.ID, "email": "ua@example.test"},
 	} {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
@@ -190,13 +190,13 @@ func TestReminderAcrossRestart(t *testing.T) {
 	admin.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": unit.ID, "measures": []map[string]any{
 		{"title": "建立审计整改台账", "kind": "deadline", "lead_unit_id": unit.ID, "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02")},
 	}})
-	leader2 := c.As(c.Login(t, "leader2", "password2"))
+	leader2 := c.As(c.Login(t, "leader2", "password20"))
 	leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
 	proc.kill()
 	time.Sleep(5 * time.Second) // the window closes while the process is down
 	startServe(t, dataDir, addr, env...)
 
-	ua := c.As(c.Login(t, "ua", "password4"))
+	ua := c.As(c.Login(t, "ua", "password40"))
 	var key string
 	deadline := time.Now().Add(30 * time.Second)
 	for key == "" && time.Now().Before(deadline) {

@@ -59,7 +59,6 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:              or(getenv("RECTIFY_ADDR"), "127.0.0.1:8080"),
 		DataDir:           or(getenv("RECTIFY_DATA_DIR"), "./data"),
-		DatabaseURL:       getenv("DATABASE_URL"),
 		TemporalAddress:   getenv("TEMPORAL_ADDRESS"),
 		TemporalNamespace: or(getenv("TEMPORAL_NAMESPACE"), "rectify"),
 		DemoPassword:      or(getenv("RECTIFY_DEMO_PASSWORD"), "demo"),
@@ -103,6 +102,10 @@ func Load(getenv func(string) string) (Config, error) {
 		c.EvidenceMaxBytes = mb << 20
 	}
 	var err error
+	// The URL carries the database password, so it may come from a file.
+	if c.DatabaseURL, err = secret(getenv, "DATABASE_URL"); err != nil {
+		return Config{}, err
+	}
 	if c.SMTPPassword, err = secret(getenv, "SMTP_PASSWORD"); err != nil {
 		return Config{}, err
 	}

@@ -85,12 +85,8 @@ func (n *NewUser) Validate() error {
 		return Errorf(EInvalid, "username is required")
 	case len(n.Username) > 64 || strings.ContainsAny(n.Username, " \t\r\n/\\"):
 		return Errorf(EInvalid, "username must be at most 64 characters without spaces or slashes")
-	case len(n.Password) < 8 && n.Password != "":
-		return Errorf(EInvalid, "password must be at least 8 characters")
 	case n.Password == "":
 		return Errorf(EInvalid, "password is required")
-	case len(n.Password) > 256:
-		return Errorf(EInvalid, "password is too long")
 	case !n.Role.Valid():
 		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit")
 	case n.Role == RoleUnit && n.UnitID == 0:
@@ -101,6 +97,9 @@ func (n *NewUser) Validate() error {
 		return Errorf(EInvalid, "display_name is too long")
 	case n.Email != "" && (len(n.Email) > 320 || !strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " \t\r\n<>,;")):
 		return Errorf(EInvalid, "email %q is not an address", n.Email)
+	}
+	if err := ValidatePassword(n.Username, n.Password); err != nil {
+		return err
 	}
 	if n.DisplayName == "" {
 		n.DisplayName = n.Username
