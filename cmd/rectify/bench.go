@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -15,19 +17,47 @@ import (
 	"github.com/rectify/rectify/internal/config"
 )
 
-// runBench measures raw Updates against the HTTP sign-off path on a fresh
-// embedded server (or the configured one) in one run.
+// runBench runs the benchmarks BENCHMARKS.md describes, each on a fresh
+// data directory (and, on PostgreSQL, a fresh database), each figure
+// beside its baseline from the same run:
+//
+//	rectify bench                       sign-off path (raw Update vs HTTP)
+//	rectify bench --bulk 1000           bulk start: import vs raw workflow starts
+//	rectify bench --reads 10000         list and dashboard queries vs bare SELECT
+//	rectify bench --reminders 1000      reminder lag at simultaneous deadlines
+//	rectify bench --rss 10000           RSS at open problems vs just started
+//	rectify bench --all                 all of them with the sizes above
 func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	levels := fs.String("levels", "1,4,16", "concurrent clients, comma-separated")
-	segment := fs.Duration("segment", 4*time.Second, "length of each measured segment")
-	rounds := fs.Int("rounds", 2, "rounds of (raw, HTTP, HTTP, raw) segments per level")
-	problems := fs.Int("problems", 64, "warm problems the sign-offs spread over")
-	cold := fs.Int("cold", 20, "problems for the fresh-workflow comparison (0 to skip)")
-	keep := fs.Bool("keep", false, "keep the data directory (default: a fresh temporary one)")
+	all := fs.Bool("all", false, "run every benchmark in sequence (sizes from the flags below, defaults when unset)")
+	signoff := fs.Bool("signoff", false, "run the sign-off benchmark (the default when no other is named)")
+	levels := fs.String("levels", "1,16,64", "sign-off: concurrent clients, comma-separated")
+	segment := fs.Duration("segment", 4*time.Second, "sign-off: length of each measured segment")
+	rounds := fs.Int("rounds", 2, "sign-off: rounds of (raw, HTTP, HTTP, raw) segments per level")
+	problems := fs.Int("problems", 64, "sign-off: warm problems the sign-offs spread over")
+	cold := fs.Int("cold", 20, "sign-off: problems for the fresh-workflow comparison (0 to skip)")
+	bulk := fs.Int("bulk", 0, "bulk start: problems imported, and as many raw workflow starts (--all: 1000)")
+	reads := fs.Int("reads", 0, "read side: open problems seeded, 4 measures each (--all: 10000)")
+	iterations := fs.Int("iterations", 200, "read side: runs of each query on each path")
+	reminders := fs.Int("reminders", 0, "reminder lag: simultaneous acknowledgement deadlines, then again across a restart (--all: 1000)")
+	ackWindow := fs.Duration("ack-window", 0, "reminder lag: acknowledgement window (default 10s + 30ms per problem)")
+	rss := fs.Int("rss", 0, "RSS: open problems (real workflows, imported in batches) (--all: 10000)")
+	rssBatch := fs.Int("rss-batch", 1000, "RSS: problems per import")
+	settle := fs.Duration("settle", 10*time.Second, "RSS: idle time before each reading")
+	rssDir := fs.String("rss-dir", "", "RSS: data directory to run in and keep (with its database on postgres); a rerun continues the import there")
+	stores := fs.String("store", "", "read-model stores to run on, comma-separated: sqlite, postgres (default: sqlite,postgres for --reads and --all, else postgres when DATABASE_URL is set, else sqlite)")
+	pgServer := fs.String("postgres-server", "", "PostgreSQL server on which each run creates (and drops) a database rectify_bench_* (default: DATABASE_URL's server, else "+bench.DefaultPostgresServer+")")
+	keep := fs.Bool("keep", false, "keep each run's data directory and database, and print where they are")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
-	reminders := fs.Int("reminders", 0, "instead: measure reminder lag over this many simultaneous deadlines, and across a restart")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: rectify bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
 	}
 	var lv []int
 	for _, s := range strings.Split(*levels, ",") {
@@ -37,15 +67,34 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 		}
 		lv = append(lv, n)
 	}
-	if !*keep && cfg.EmbeddedTemporal() {
-		dir, err := os.MkdirTemp("", "rectify-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.DataDir = dir
+	if *all {
+		*signoff = true
+		*bulk = orDefault(*bulk, 1000)
+		*reads = orDefault(*reads, 10000)
+		*reminders = orDefault(*reminders, 1000)
+		*rss = orDefault(*rss, 10000)
 	}
-	cfg.TemporalPort = 0
+	if !*signoff && *bulk == 0 && *reads == 0 && *reminders == 0 && *rss == 0 {
+		*signoff = true
+	}
+	if cfg.TemporalAddress != "" {
+		return errors.New("bench: the benchmarks run the all-in-one process with its embedded Temporal server; unset TEMPORAL_ADDRESS")
+	}
+	storeList := *stores
+	if storeList == "" {
+		switch {
+		case *all || (*reads > 0 && !*signoff && *bulk == 0 && *reminders == 0 && *rss == 0):
+			storeList = bench.StoreSQLite + "," + bench.StorePostgres
+		case cfg.DatabaseURL != "":
+			storeList = bench.StorePostgres
+		default:
+			storeList = bench.StoreSQLite
+		}
+	}
+	server := *pgServer
+	if server == "" {
+		server = bench.PostgresServer(cfg.DatabaseURL)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -57,16 +106,70 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Fprintf(stdout, "rectify bench: data dir %s, store %s, temporal %s\n", cfg.DataDir, config.MaskURL(cfg.DatabaseURL), orEmbedded(cfg.TemporalAddress))
-	if *reminders > 0 {
-		return bench.RunReminders(ctx, bench.ReminderOptions{Config: *cfg, Measures: *reminders, Out: stdout})
+	type benchmark struct {
+		name string
+		dir  string // a data directory to reuse; "" for a fresh one
+		run  func(cfg config.Config) error
 	}
-	return bench.Run(ctx, bench.Options{Config: *cfg, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
+	var runs []benchmark
+	if *signoff {
+		runs = append(runs, benchmark{"sign-off", "", func(c config.Config) error {
+			return bench.Run(ctx, bench.Options{Config: c, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
+		}})
+	}
+	if *bulk > 0 {
+		runs = append(runs, benchmark{"bulk start", "", func(c config.Config) error {
+			return bench.RunBulk(ctx, bench.BulkOptions{Config: c, Problems: *bulk, Out: stdout})
+		}})
+	}
+	if *reads > 0 {
+		runs = append(runs, benchmark{"read side", "", func(c config.Config) error {
+			return bench.RunReads(ctx, bench.ReadOptions{Config: c, Problems: *reads, Iterations: *iterations, Out: stdout})
+		}})
+	}
+	if *reminders > 0 {
+		runs = append(runs, benchmark{"reminder lag", "", func(c config.Config) error {
+			return bench.RunReminders(ctx, bench.ReminderOptions{Config: c, Measures: *reminders, AckWindow: *ackWindow, Out: stdout})
+		}})
+	}
+	if *rss > 0 {
+		runs = append(runs, benchmark{"RSS", *rssDir, func(c config.Config) error {
+			return bench.RunRSS(ctx, bench.RSSOptions{Config: c, Problems: *rss, Batch: *rssBatch, Settle: *settle, Out: stdout})
+		}})
+	}
+	for _, r := range runs {
+		for _, store := range strings.Split(storeList, ",") {
+			dir := r.dir
+			if dir != "" {
+				dir = filepath.Join(dir, strings.TrimSpace(store))
+			}
+			if err := runOn(ctx, *cfg, strings.TrimSpace(store), server, *keep, dir, r.name, r.run, stdout); err != nil {
+				return fmt.Errorf("bench %s on %s: %w", r.name, store, err)
+			}
+		}
+	}
+	return nil
 }
 
-func orEmbedded(s string) string {
-	if s == "" {
-		return "embedded (SQLite file)"
+// runOn runs one benchmark on a fresh target and removes it afterwards.
+func runOn(ctx context.Context, cfg config.Config, store, server string, keep bool, dir string, name string, run func(config.Config) error, stdout io.Writer) error {
+	t, err := bench.NewTarget(ctx, cfg, store, server, keep, dir)
+	if err != nil {
+		return err
 	}
-	return s
+	started := time.Now()
+	fmt.Fprintf(stdout, "\n=== %s — %s, temporal embedded (SQLite file), %s\n", name, t.Describe(), started.UTC().Format(time.RFC3339))
+	err = run(t.Config)
+	fmt.Fprintf(stdout, "=== %s on %s took %s\n", name, store, time.Since(started).Round(time.Second))
+	if closeErr := t.Close(stdout); err == nil {
+		err = closeErr
+	}
+	return err
+}
+
+func orDefault(n, def int) int {
+	if n > 0 {
+		return n
+	}
+	return def
 }

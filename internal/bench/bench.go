@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -58,11 +57,7 @@ const password = "bench-password"
 // Run starts the all-in-one process on opts.Config, prepares problems and
 // prints the table.
 func Run(ctx context.Context, opts Options) error {
-	cfg := opts.Config
-	cfg.AdminPassword = password
-	cfg.Addr = "127.0.0.1:0"
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Start(ctx, app.Options{Config: cfg, Mode: app.ModeAll, Logger: logger, Out: io.Discard})
+	a, err := startApp(ctx, opts.Config)
 	if err != nil {
 		return err
 	}
@@ -128,12 +123,39 @@ type bench struct {
 	seq      atomic.Int64
 }
 
+// prepare makes the bench unit and users, a new campaign, and n problems
+// in stage execute.
 func (b *bench) prepare(ctx context.Context, n int) error {
+	if err := b.prepareUsers(ctx); err != nil {
+		return err
+	}
 	svc := b.svc.Service()
 	admin, _, err := svc.Store.UserCredentials(ctx, "admin")
 	if err != nil {
 		return err
 	}
+	c, err := svc.CreateCampaign(ctx, admin, domain.Campaign{Title: "benchmark " + time.Now().Format(time.RFC3339)})
+	if err != nil {
+		return err
+	}
+	b.campaign = c.ID
+	for i := 0; i < n; i++ {
+		p, err := b.newProblem(ctx, i)
+		if err != nil {
+			return err
+		}
+		if err := b.toExecute(ctx, p.ID); err != nil {
+			return err
+		}
+		b.problems = append(b.problems, p.ID)
+	}
+	return nil
+}
+
+// prepareUsers makes (or finds) the bench unit, its unit user and two
+// leaders: one submits plans, the other approves them.
+func (b *bench) prepareUsers(ctx context.Context) error {
+	svc := b.svc.Service()
 	unit, err := svc.Store.UnitByName(ctx, "基准测试处")
 	if domain.IsCode(err, domain.ENotFound) {
 		unit, err = svc.Store.CreateUnit(ctx, "基准测试处")
@@ -156,21 +178,6 @@ func (b *bench) prepare(ctx context.Context, n int) error {
 			return err
 		}
 		*dst = u
-	}
-	c, err := svc.CreateCampaign(ctx, admin, domain.Campaign{Title: "benchmark " + time.Now().Format(time.RFC3339)})
-	if err != nil {
-		return err
-	}
-	b.campaign = c.ID
-	for i := 0; i < n; i++ {
-		p, err := b.newProblem(ctx, i)
-		if err != nil {
-			return err
-		}
-		if err := b.toExecute(ctx, p.ID); err != nil {
-			return err
-		}
-		b.problems = append(b.problems, p.ID)
 	}
 	return nil
 }
@@ -277,7 +284,7 @@ func (b *bench) sender(ctx context.Context, kind string) (func(int64) error, err
 		}, nil
 	}
 	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	token, err := b.login(ctx, hc)
+	token, err := b.login(ctx, hc, "bench-unit")
 	if err != nil {
 		return nil, err
 	}
@@ -302,8 +309,10 @@ func (b *bench) sender(ctx context.Context, kind string) (func(int64) error, err
 	}, nil
 }
 
-func (b *bench) login(ctx context.Context, hc *http.Client) (string, error) {
-	body, _ := json.Marshal(map[string]string{"username": "bench-unit", "password": password})
+// login opens a session for username (every bench user has the bench
+// password) and returns its bearer token.
+func (b *bench) login(ctx context.Context, hc *http.Client, username string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
 	req, err := http.NewRequestWithContext(ctx, "POST", b.base+"/auth/login", bytes.NewReader(body))
 	if err != nil {
 		return "", err
