@@ -9,8 +9,11 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/log"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/logging"
+	"github.com/rectify/rectify/internal/metrics"
 	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/workflows"
@@ -25,6 +28,18 @@ type Activities struct {
 	// Problems sends decisions to problem workflows (the report rounds use
 	// it); it is the same service the API calls.
 	Problems ProblemActor
+	// Metrics counts the notices sent; nil counts nothing.
+	Metrics *metrics.Metrics
+}
+
+// logger is the activity's logger, naming the request that led to it (the
+// context propagator in internal/logging brings its ID along).
+func logger(ctx context.Context) log.Logger {
+	l := activity.GetLogger(ctx)
+	if id := logging.RequestID(ctx); id != "" {
+		return log.With(l, "request_id", id)
+	}
+	return l
 }
 
 // ProblemActor sends a decision to a problem's workflow.
@@ -111,7 +126,8 @@ func (a *Activities) Notify(ctx context.Context, n domain.Notice) ([]int64, erro
 	for i, d := range pending {
 		ids[i] = d.ID
 	}
-	activity.GetLogger(ctx).Info("notice written", "key", n.Key, "kind", n.Kind, "recipients", len(users), "new", created, "sends", len(ids))
+	a.Metrics.CountReminders(metrics.ChannelInbox, metrics.ReminderSent, created)
+	logger(ctx).Info("notice written", "key", n.Key, "kind", n.Kind, "recipients", len(users), "new", created, "sends", len(ids))
 	return ids, nil
 }
 
@@ -135,14 +151,28 @@ func (a *Activities) Deliver(ctx context.Context, in workflows.DeliverInput) err
 	}
 	if recErr := a.Store.FinishDelivery(ctx, d.ID, err, false); recErr != nil && err == nil {
 		// Sent but not recorded: returning the error would send again.
-		activity.GetLogger(ctx).Warn("delivery sent but not recorded", "id", d.ID, "error", recErr)
+		logger(ctx).Warn("delivery sent but not recorded", "id", d.ID, "error", recErr)
+	}
+	if err == nil {
+		a.Metrics.CountReminders(d.Channel, metrics.ReminderSent, 1)
+	} else {
+		logger(ctx).Warn("delivery failed", "id", d.ID, "channel", d.Channel, "attempt", activity.GetInfo(ctx).Attempt, "error", err)
 	}
 	return err
 }
 
 // MarkDeliveryFailed records that a delivery gave up after its retries.
 func (a *Activities) MarkDeliveryFailed(ctx context.Context, in workflows.DeliverInput) error {
-	return a.Store.FinishDelivery(ctx, in.DeliveryID, errors.New(in.Error), true)
+	if err := a.Store.FinishDelivery(ctx, in.DeliveryID, errors.New(in.Error), true); err != nil {
+		return err
+	}
+	channel := "unknown"
+	if d, err := a.Store.Delivery(ctx, in.DeliveryID); err == nil {
+		channel = d.Channel
+	}
+	a.Metrics.CountReminders(channel, metrics.ReminderFailed, 1)
+	logger(ctx).Warn("delivery given up", "id", in.DeliveryID, "channel", channel, "error", in.Error)
+	return nil
 }
 
 // RecordTransition writes an accepted transition to the read model and the

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/service"
 )
 
@@ -37,6 +38,7 @@ func (s *Server) WithEvidenceLimit(n int64) *Server {
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s.router.Use(recordRoute) // observe.go
 	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
@@ -142,6 +144,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set("user", u)
 	c.Set("token", token)
+	logging.FromContext(c.Request.Context()).SetUser(u.ID)
 	c.Next()
 }
 

@@ -325,6 +325,10 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	}
 	w.problem = tr.Problem
 	w.requests[cmd.RequestID] = tr.Problem.Version
+	// Logging sends no command, so replays are unaffected; the SDK's logger
+	// is silent while replaying.
+	workflow.GetLogger(ctx).Info("decision applied", "request_id", RequestID(ctx),
+		"action", string(cmd.Action), "problem_id", w.problem.ID, "version", w.problem.Version)
 	// An urge or an extension decision tells people at once.
 	for _, n := range domain.EventNotices(&w.problem, tr.Event) {
 		if err := w.notify(ctx, n); err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/config"
+	"github.com/rectify/rectify/internal/logging"
 )
 
 func main() {
@@ -103,10 +104,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return err
 }
 
+// newLogger writes text or JSON; either way every record logged with a
+// request's context names its request_id (and user_id once signed in).
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(logging.NewHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logging.NewHandler(slog.NewTextHandler(w, opts)))
 }

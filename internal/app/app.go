@@ -30,6 +30,8 @@ import (
 	"github.com/rectify/rectify/internal/config"
 	"github.com/rectify/rectify/internal/demo"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/logging"
+	"github.com/rectify/rectify/internal/metrics"
 	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
@@ -71,18 +73,20 @@ type App struct {
 	http     *http.Server
 	listener net.Listener
 	served   chan error
+	// metrics is the process's one registry, served on /metrics.
+	metrics *metrics.Metrics
 }
 
 // Start brings every part up, in dependency order. On error, what was
 // started is stopped again.
 func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		opts.Logger = slog.New(logging.NewHandler(slog.NewTextHandler(os.Stderr, nil)))
 	}
 	if opts.Out == nil {
 		opts.Out = os.Stdout
 	}
-	a := &App{opts: opts, logger: opts.Logger}
+	a := &App{opts: opts, logger: opts.Logger, metrics: metrics.New()}
 	defer func() {
 		if err != nil {
 			a.Close(context.Background())
@@ -108,10 +112,11 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.store, err = store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath()); err != nil {
 		return nil, err
 	}
-	if a.client, err = dialTemporal(ctx, hostPort, cfg.TemporalNamespace, a.logger); err != nil {
+	if a.client, err = dialTemporalWith(ctx, hostPort, cfg.TemporalNamespace, a.logger, a.metrics); err != nil {
 		return nil, err
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
+	a.service.Metrics = a.metrics
 	if a.service.Blobs, err = blobStore(cfg); err != nil {
 		return nil, err
 	}
@@ -119,7 +124,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
 		a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
-		activitiesFor(a.store, cfg, a.service).Register(a.worker)
+		acts := activitiesFor(a.store, cfg, a.service)
+		acts.Metrics = a.metrics
+		acts.Register(a.worker)
 		if err := a.worker.Start(); err != nil {
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
@@ -136,7 +143,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	handler, err := NewHandler(a.service, a.logger, cfg.EvidenceMaxBytes)
+	handler, err := NewHandlerWith(a.service, a.logger, HandlerOptions{
+		EvidenceLimit: cfg.EvidenceMaxBytes, Metrics: a.metrics, MetricsToken: cfg.MetricsToken,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -156,21 +165,49 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 // NewHandler serves the JSON API (/api/…, /healthz, /readyz) and the web
 // pages (everything else) on one server, both over the same service.
 func NewHandler(svc *service.Service, logger *slog.Logger, evidenceLimit ...int64) (http.Handler, error) {
+	var opts HandlerOptions
+	for _, n := range evidenceLimit {
+		opts.EvidenceLimit = n
+	}
+	return NewHandlerWith(svc, logger, opts)
+}
+
+// HandlerOptions configure NewHandlerWith.
+type HandlerOptions struct {
+	// EvidenceLimit bounds one evidence file (0: the default).
+	EvidenceLimit int64
+	// Metrics, when set, is served on /metrics and times every request.
+	Metrics *metrics.Metrics
+	// MetricsToken is the bearer token /metrics requires; empty: loopback
+	// clients only (api.ProtectMetrics).
+	MetricsToken string
+}
+
+// NewHandlerWith is NewHandler with every option. Every request gets an ID
+// (X-Request-ID) and an access log line.
+func NewHandlerWith(svc *service.Service, logger *slog.Logger, opts HandlerOptions) (http.Handler, error) {
 	ui, err := web.New(svc, logger)
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(svc, logger)
-	for _, n := range evidenceLimit {
-		apiHandler.WithEvidenceLimit(n)
-		ui.WithEvidenceLimit(n)
+	if opts.EvidenceLimit > 0 {
+		apiHandler.WithEvidenceLimit(opts.EvidenceLimit)
+		ui.WithEvidenceLimit(opts.EvidenceLimit)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
+	if opts.Metrics != nil {
+		// Not a route of the API's router (api/access.go notes it): it has
+		// its own guard, and no user session.
+		mux.Handle(api.MetricsPath, api.ProtectMetrics(opts.Metrics.Handler(), opts.MetricsToken))
+	}
 	mux.Handle("/", ui)
-	return mux, nil
+	return logging.Middleware(mux, logger, func(a logging.Access) {
+		opts.Metrics.ObserveHTTP(a.Method, a.Route, a.Status, a.Duration)
+	}), nil
 }
 
 // Addr is the HTTP address, once listening.
@@ -202,26 +239,34 @@ func (a *App) Wait(ctx context.Context) error {
 }
 
 // Close drains HTTP, stops the worker, the client, the embedded server and
-// the store, in that order.
+// the store, in that order: requests in flight finish while everything they
+// need still runs. Each step is logged, so a stuck shutdown shows where.
 func (a *App) Close(ctx context.Context) {
 	if a.http != nil {
 		shutdownCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_ = a.http.Shutdown(shutdownCtx)
+		if err := a.http.Shutdown(shutdownCtx); err != nil {
+			a.logger.Warn("http drain cut short", slog.Any("error", err))
+		}
 		cancel()
+		a.logger.Info("shutdown: http drained")
 	}
 	if a.worker != nil {
 		a.worker.Stop()
+		a.logger.Info("shutdown: worker stopped")
 	}
 	if a.client != nil {
 		a.client.Close()
+		a.logger.Info("shutdown: temporal client closed")
 	}
 	if a.temporal != nil {
 		if err := a.temporal.Stop(); err != nil {
 			a.logger.Warn("stop temporal", slog.Any("error", err))
 		}
+		a.logger.Info("shutdown: embedded temporal stopped")
 	}
 	if a.store != nil {
 		_ = a.store.Close()
+		a.logger.Info("shutdown: store closed")
 	}
 }
 
@@ -249,8 +294,15 @@ func (a *App) bootstrap(ctx context.Context) error {
 }
 
 // dialTemporal connects to the frontend and makes sure the namespace exists
-// (a fresh cluster has only "default").
+// (a fresh cluster has only "default"), without metrics.
 func dialTemporal(ctx context.Context, hostPort, namespace string, logger *slog.Logger) (client.Client, error) {
+	return dialTemporalWith(ctx, hostPort, namespace, logger, nil)
+}
+
+// dialTemporalWith is dialTemporal reporting the SDK's metrics into m (nil:
+// none). Either carries the request ID into workflows and activities
+// (logging.Propagator).
+func dialTemporalWith(ctx context.Context, hostPort, namespace string, logger *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	sdkLogger := sdklog.NewStructuredLogger(slog.New(&levelFilter{Handler: logger.Handler(), min: slog.LevelWarn}))
 	nsClient, err := client.NewNamespaceClient(client.Options{HostPort: hostPort, Logger: sdkLogger})
 	if err != nil {
@@ -273,7 +325,11 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, logger *slog.
 		// A new namespace takes a moment to reach every service's cache.
 		time.Sleep(2 * time.Second)
 	}
-	c, err := client.DialContext(ctx, client.Options{HostPort: hostPort, Namespace: namespace, Logger: sdkLogger})
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort: hostPort, Namespace: namespace, Logger: sdkLogger,
+		MetricsHandler:     m.Temporal(),
+		ContextPropagators: []workflow.ContextPropagator{logging.Propagator{}},
+	})
 	if err != nil {
 		return nil, fmt.Errorf("connect to temporal at %s: %w", hostPort, err)
 	}
@@ -281,14 +337,50 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, logger *slog.
 }
 
 // levelFilter drops records below min: the SDK logs every poll at info.
+// Records that name a request_id pass at any level the handler takes: they
+// are workflow and activity code logging on a request's behalf, through the
+// SDK's logger (the only replay-safe one in workflows).
 type levelFilter struct {
 	slog.Handler
 	min slog.Level
+	// tagged: the logger was derived With a request_id.
+	tagged bool
 }
 
 func (h *levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= h.min && h.Handler.Enabled(ctx, l)
+	// Below min, only Handle can tell (by the record's attributes).
+	return h.Handler.Enabled(ctx, l)
 }
+
+func (h *levelFilter) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= h.min || h.tagged || hasRequestID(r) {
+		return h.Handler.Handle(ctx, r)
+	}
+	return nil
+}
+
+func (h *levelFilter) WithAttrs(attrs []slog.Attr) slog.Handler {
+	tagged := h.tagged
+	for _, a := range attrs {
+		tagged = tagged || isRequestID(a)
+	}
+	return &levelFilter{Handler: h.Handler.WithAttrs(attrs), min: h.min, tagged: tagged}
+}
+
+func (h *levelFilter) WithGroup(name string) slog.Handler {
+	return &levelFilter{Handler: h.Handler.WithGroup(name), min: h.min, tagged: h.tagged}
+}
+
+func hasRequestID(r slog.Record) bool {
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		found = isRequestID(a)
+		return !found
+	})
+	return found
+}
+
+func isRequestID(a slog.Attr) bool { return a.Key == "request_id" && a.Value.String() != "" }
 
 // activitiesFor builds the activities with the configured channels.
 func activitiesFor(st *store.Store, cfg config.Config, problems activities.ProblemActor) *activities.Activities {

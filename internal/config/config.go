@@ -52,6 +52,9 @@ type Config struct {
 	// LogFormat is "text" or "json".
 	LogFormat string
 	LogLevel  slog.Level
+	// MetricsToken, when set, is the bearer token /metrics requires; empty
+	// means /metrics answers loopback clients only.
+	MetricsToken string
 }
 
 // Load reads the environment through getenv.
@@ -113,6 +116,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	if c.S3SecretKey, err = secret(getenv, "RECTIFY_S3_SECRET_KEY"); err != nil {
+		return Config{}, err
+	}
+	if c.MetricsToken, err = secret(getenv, "RECTIFY_METRICS_TOKEN"); err != nil {
 		return Config{}, err
 	}
 	if v := getenv("SMTP_PORT"); v != "" {
@@ -193,6 +199,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("webhook_secret", mask(c.WebhookSecret)),
 		slog.String("evidence_store", or(c.S3Bucket, "local")),
 		slog.String("s3_secret_key", mask(c.S3SecretKey)),
+		slog.String("metrics_token", mask(c.MetricsToken)),
 	)
 }
 

@@ -90,6 +90,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 		"WEBHOOK_URL":           "https://oapi.example/robot/send?access_token=hook-token-123",
 		"WEBHOOK_SECRET":        "hook-secret-123",
 		"RECTIFY_S3_SECRET_KEY": "s3-secret-123",
+		"RECTIFY_METRICS_TOKEN": "metrics-token-123",
 	}
 	c, err := Load(env(secrets))
 	if err != nil {
@@ -97,7 +98,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	}
 	var out bytes.Buffer
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("starting", slog.Any("config", c))
-	for _, leaked := range []string{"db-pass-123", "admin-pass-123", "demo-pass-123", "smtp-pass-123", "hook-token-123", "hook-secret-123", "s3-secret-123"} {
+	for _, leaked := range []string{"db-pass-123", "admin-pass-123", "demo-pass-123", "smtp-pass-123", "hook-token-123", "hook-secret-123", "s3-secret-123", "metrics-token-123"} {
 		if strings.Contains(out.String(), leaked) {
 			t.Errorf("the config dump shows %q: %s", leaked, out.String())
 		}

@@ -106,6 +106,9 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 	}
 	ev.SHA256, ev.Size = sha, n
 	saved, err := s.Store.CreateEvidence(ctx, ev)
+	if err == nil {
+		s.Metrics.AddEvidenceBytes(n)
+	}
 	if err != nil && created {
 		// Nothing half-stored: the record failed, so the new file goes too.
 		if rmErr := s.Blobs.Remove(ctx, sha); rmErr != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/rectify/rectify/internal/auth"
 	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/metrics"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/workflows"
 )
@@ -35,6 +36,8 @@ type Service struct {
 	// Logins limits failed logins per username and per client address
 	// (accounts.go).
 	Logins LoginLimits
+	// Metrics counts decisions and evidence bytes; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Service with defaults.
@@ -188,11 +191,13 @@ func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
 
 // Act sends a human decision to the problem's workflow and returns the
 // problem after it. The workflow refuses invalid transitions synchronously.
-func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) (domain.Problem, error) {
+func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) (_ domain.Problem, err error) {
 	name, ok := workflows.UpdateName(cmd.Action)
 	if !ok {
 		return domain.Problem{}, domain.Errorf(domain.EInvalid, "unknown action %q", cmd.Action)
 	}
+	duplicate := false
+	defer func() { s.Metrics.CountAction(string(cmd.Action), actionResult(err, duplicate)) }()
 	if cmd.RequestID == "" {
 		return domain.Problem{}, domain.Errorf(domain.EInvalid, "a request ID is required")
 	}
@@ -226,7 +231,23 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 	if err := handle.Get(ctx, &res); err != nil {
 		return domain.Problem{}, s.temporalError(err, problemID)
 	}
+	duplicate = res.Duplicate
 	return res.Problem.WithLights(s.Now()), nil
+}
+
+// actionResult classifies a decision's outcome for the metrics: the rules
+// refusing it is not a failure of the system.
+func actionResult(err error, duplicate bool) string {
+	var de *domain.Error
+	switch {
+	case err == nil && duplicate:
+		return metrics.ActionDuplicate
+	case err == nil:
+		return metrics.ActionAccepted
+	case errors.As(err, &de) && de.Code != domain.EUnavailable && de.Code != domain.EInternal:
+		return metrics.ActionRefused
+	}
+	return metrics.ActionFailed
 }
 
 // temporalError turns a Temporal failure into a domain error: the
