@@ -73,9 +73,11 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
 }
 
 func openGorm(dialector gorm.Dialector, maxConns int) (*gorm.DB, error) {
-	db, err := gorm.Open(dialector, &gorm.Config{
+	db, err := gorm.Open(unavailableTranslator{dialector}, &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent),
 		SkipDefaultTransaction: true,
+		// Every error passes unavailableTranslator (errors.go).
+		TranslateError: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -87,6 +89,11 @@ func openGorm(dialector gorm.Dialector, maxConns int) (*gorm.DB, error) {
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	// Busy connections are replaced now and then too, so that a pool never
+	// clings to a server that failed over. Broken ones need no setting:
+	// database/sql drops a connection the driver reports bad (pgx checks
+	// one idle for over a second before reuse) and dials anew.
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return db, nil
 }
 
@@ -118,7 +125,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	if err := sqlDB.PingContext(ctx); isUnavailable(err) {
+		return errDatabaseUnavailable(err)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // IsPostgres reports whether the store runs on PostgreSQL.
