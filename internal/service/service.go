@@ -36,16 +36,27 @@ type Service struct {
 	// Logins limits failed logins per username and per client address
 	// (accounts.go).
 	Logins LoginLimits
+	// TemporalTimeout bounds how long an action waits for Temporal (start,
+	// update and its result); zero waits as long as the SDK retries (a
+	// minute). When it passes, the client is told to retry (503).
+	TemporalTimeout time.Duration
 	// Metrics counts decisions and evidence bytes; nil counts nothing.
 	Metrics *metrics.Metrics
 }
+
+// DefaultTemporalTimeout is TemporalTimeout unless set: long enough for a
+// decision queued behind others on a busy problem, short enough that a
+// client waiting on an unreachable Temporal is answered well before a proxy
+// gives up on it.
+const DefaultTemporalTimeout = 30 * time.Second
 
 // New returns a Service with defaults.
 func New(st *store.Store, tc client.Client, logger *slog.Logger, tokenTTL time.Duration) *Service {
 	if tokenTTL <= 0 {
 		tokenTTL = 12 * time.Hour
 	}
-	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits()}
+	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits(),
+		TemporalTimeout: DefaultTemporalTimeout}
 }
 
 // Login checks a password and opens a session, with the per-user login
@@ -177,7 +188,9 @@ func (s *Service) StartPendingWorkflows(ctx context.Context) error {
 }
 
 func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
-	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	startCtx, cancel := s.temporalContext(ctx)
+	defer cancel()
+	_, err := s.Temporal.ExecuteWorkflow(startCtx, client.StartWorkflowOptions{
 		ID:        workflows.ProblemWorkflowID(p.ID),
 		TaskQueue: workflows.TaskQueue,
 		// A second start of the same problem is a no-op.
@@ -217,7 +230,9 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 		}
 		cmd.Evidence = refs
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	updateCtx, cancel := s.temporalContext(ctx)
+	defer cancel()
+	handle, err := s.Temporal.UpdateWorkflow(updateCtx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ProblemWorkflowID(problemID),
 		UpdateName:   name,
 		UpdateID:     cmd.RequestID,
@@ -228,7 +243,7 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 		return domain.Problem{}, s.temporalError(err, problemID)
 	}
 	var res workflows.UpdateResult
-	if err := handle.Get(ctx, &res); err != nil {
+	if err := handle.Get(updateCtx, &res); err != nil {
 		return domain.Problem{}, s.temporalError(err, problemID)
 	}
 	duplicate = res.Duplicate
@@ -250,6 +265,14 @@ func actionResult(err error, duplicate bool) string {
 	return metrics.ActionFailed
 }
 
+// temporalContext bounds one action's calls to Temporal by TemporalTimeout.
+func (s *Service) temporalContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.TemporalTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.TemporalTimeout)
+}
+
 // temporalError turns a Temporal failure into a domain error: the
 // workflow's refusals keep their code and message, the rest is logged.
 func (s *Service) temporalError(err error, problemID int64) error {
@@ -263,9 +286,13 @@ func (s *Service) temporalError(err error, problemID int64) error {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return domain.Errorf(domain.EUnavailable, "the workflow service did not answer in time; retry with the same Idempotency-Key")
 	}
+	// The SDK turns gRPC statuses into these types: Unavailable when the
+	// frontend cannot be reached, DeadlineExceeded when a call timed out,
+	// ResourceExhausted when the cluster sheds load.
 	var unavailable *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded
-	if errors.As(err, &unavailable) || errors.As(err, &deadline) {
+	var exhausted *serviceerror.ResourceExhausted
+	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &exhausted) {
 		return domain.Errorf(domain.EUnavailable, "the workflow service is unavailable; retry with the same Idempotency-Key")
 	}
 	return fmt.Errorf("problem %d: %w", problemID, err)
@@ -304,12 +331,20 @@ func (s *Service) Progress(ctx context.Context, u domain.User, id int64) ([]doma
 	return s.Store.Progress(ctx, id)
 }
 
+// readyCheckTimeout bounds each of Ready's checks, so that /readyz answers
+// quickly when a dependency hangs instead of refusing.
+const readyCheckTimeout = 2 * time.Second
+
 // Ready checks that the store and Temporal answer.
 func (s *Service) Ready(ctx context.Context) error {
-	if err := s.Store.Ping(ctx); err != nil {
+	storeCtx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
+	defer cancel()
+	if err := s.Store.Ping(storeCtx); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	if _, err := s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+	temporalCtx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
+	defer cancel()
+	if _, err := s.Temporal.CheckHealth(temporalCtx, &client.CheckHealthRequest{}); err != nil {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	return nil
