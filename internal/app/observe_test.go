@@ -89,6 +89,8 @@ func TestMetricsEndpoint(t *testing.T) {
 	}}, "X-Request-ID", "metrics-plan-1")
 	leader2.Must(t, 200, "POST", pp+"/plan/approve", nil)
 	super.Must(t, 409, "POST", pp+"/closure/approve", nil) // refused by the workflow: too early
+	// An urge notifies the lead unit's users at once, before the answer.
+	super.Must(t, 200, "POST", pp+"/urge", map[string]any{"message": "请尽快签收"})
 	uploadEvidence(t, ua, pp+"/measures/1/evidence", "采购管理办法（修订）全文")
 
 	body := scrapeMetrics(t, srv.URL+"/metrics")
@@ -98,6 +100,8 @@ func TestMetricsEndpoint(t *testing.T) {
 		`rectify_workflow_actions_total{kind="submit_plan",result="accepted"} 1`,
 		`rectify_workflow_actions_total{kind="approve_plan",result="accepted"} 1`,
 		`rectify_workflow_actions_total{kind="approve_closure",result="refused"} 1`,
+		`rectify_workflow_actions_total{kind="urge",result="accepted"} 1`,
+		`rectify_reminders_total{channel="inbox",result="sent"} 1`,
 		fmt.Sprintf("rectify_evidence_uploaded_bytes_total %d", len("采购管理办法（修订）全文")),
 		"temporal_request_total{",
 		"go_goroutines ",
