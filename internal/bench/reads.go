@@ -84,9 +84,10 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 		return err
 	}
 	if st.IsPostgres() {
-		// Fresh bulk-loaded tables have no planner statistics until
-		// autovacuum comes by; a running system has them.
-		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+		// Fresh bulk-loaded tables have neither planner statistics nor a
+		// visibility map (index-only scans) until autovacuum comes by, which
+		// it does on a running system.
+		if _, err := db.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
 			return err
 		}
 	}
