@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/rectify/rectify/internal/apitest"
+	"github.com/rectify/rectify/internal/config"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/logging"
 )
 
 // TestGracefulShutdown sends SIGTERM to a serving process while a request
@@ -175,4 +177,21 @@ func waitForLog(t *testing.T, p *process, s string, within time.Duration) {
 	}
 	out, _ := os.ReadFile(p.log)
 	t.Fatalf("the log lacks %q after %v:\n%s", s, within, out)
+}
+
+// TestNewLoggerStampsRequestID: both log formats name the request of the
+// context a line is logged with.
+func TestNewLoggerStampsRequestID(t *testing.T) {
+	for _, tc := range []struct{ format, want string }{
+		{"text", "request_id=req-7"},
+		{"json", `"request_id":"req-7"`},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var out strings.Builder
+			newLogger(config.Config{LogFormat: tc.format}, &out).InfoContext(logging.WithRequestID(t.Context(), "req-7"), "hello")
+			if !strings.Contains(out.String(), tc.want) {
+				t.Errorf("%s log %q lacks %s", tc.format, out.String(), tc.want)
+			}
+		})
+	}
 }
