@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/logging"
@@ -59,6 +60,7 @@ func (a *Activities) Register(r Registry) {
 	r.RegisterActivityWithOptions(a.Deliver, activity.RegisterOptions{Name: workflows.DeliverActivity})
 	r.RegisterActivityWithOptions(a.MarkDeliveryFailed, activity.RegisterOptions{Name: workflows.MarkDeliveryFailedActivity})
 	r.RegisterActivityWithOptions(a.RequestReports, activity.RegisterOptions{Name: workflows.RequestReportsActivity})
+	r.RegisterActivityWithOptions(a.LoadRecorded, activity.RegisterOptions{Name: workflows.LoadRecordedActivity})
 }
 
 // RequestReports asks every problem of a campaign in execute for its
@@ -177,6 +179,17 @@ func (a *Activities) MarkDeliveryFailed(ctx context.Context, in workflows.Delive
 
 // RecordTransition writes an accepted transition to the read model and the
 // event log. The store makes it idempotent, so retries write once.
+// A seq that holds another request is not retried: the workflow adopts it.
 func (a *Activities) RecordTransition(ctx context.Context, tr domain.Transition) error {
-	return a.Store.RecordTransition(ctx, tr)
+	err := a.Store.RecordTransition(ctx, tr)
+	if errors.Is(err, store.ErrSeqTaken) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), workflows.SeqTakenError, err)
+	}
+	return err
+}
+
+// LoadRecorded reads what the store holds of a problem beyond a version.
+func (a *Activities) LoadRecorded(ctx context.Context, in workflows.LoadRecordedInput) (workflows.Recorded, error) {
+	p, events, err := a.Store.Recorded(ctx, in.ProblemID, in.Version)
+	return workflows.Recorded{Problem: p, Events: events}, err
 }

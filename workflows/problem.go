@@ -25,7 +25,27 @@ const (
 	DeliverActivity          = "Deliver"
 	// MarkDeliveryFailedActivity records a send that gave up.
 	MarkDeliveryFailedActivity = "MarkDeliveryFailed"
+	// LoadRecordedActivity reads the transitions the store holds beyond the
+	// workflow's version (see adopt).
+	LoadRecordedActivity = "LoadRecorded"
 )
+
+// SeqTakenError is the error type RecordTransition fails with when the
+// store already holds another request at the transition's seq.
+const SeqTakenError = "seq_taken"
+
+// LoadRecordedInput names a problem and the version the workflow holds.
+type LoadRecordedInput struct {
+	ProblemID int64 `json:"problem_id"`
+	Version   int64 `json:"version"`
+}
+
+// Recorded is the problem as the store holds it and its events after the
+// version asked about.
+type Recorded struct {
+	Problem domain.Problem `json:"problem"`
+	Events  []domain.Event `json:"events"`
+}
 
 // Update names, one per human decision.
 const (
@@ -320,7 +340,22 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	// (none at all after a timed-out attempt), leaving in the store an event
 	// that a timed-out attempt may have committed but the workflow never
 	// applied, and whose seq the next decision would then reuse.
-	if err := workflow.ExecuteLocalActivity(storeWrite(ctx), RecordTransitionActivity, tr).Get(ctx, nil); err != nil {
+	err = workflow.ExecuteLocalActivity(storeWrite(ctx), RecordTransitionActivity, tr).Get(ctx, nil)
+	for isSeqTaken(err) {
+		// The store holds a transition this workflow never made: adopt it,
+		// then decide this request again on top of it.
+		if err := w.adopt(ctx); err != nil {
+			return UpdateResult{}, err
+		}
+		if _, seen := w.requests[cmd.RequestID]; seen {
+			return UpdateResult{Problem: w.problem, Duplicate: true}, nil
+		}
+		if tr, err = domain.Apply(w.problem, cmd, workflow.Now(ctx)); err != nil {
+			return UpdateResult{}, toApplicationError(err)
+		}
+		err = workflow.ExecuteLocalActivity(storeWrite(ctx), RecordTransitionActivity, tr).Get(ctx, nil)
+	}
+	if err != nil {
 		return UpdateResult{}, err
 	}
 	w.problem = tr.Problem
@@ -336,6 +371,42 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 		}
 	}
 	return UpdateResult{Problem: w.problem}, nil
+}
+
+func isSeqTaken(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == SeqTakenError
+}
+
+// adopt takes over the transitions the store holds beyond this workflow's
+// version. A store write runs as a local activity inside a workflow task: if
+// the process dies after the write commits but before the task completes,
+// history forgets the decision while the store keeps it. Its client was never
+// answered and retries, and must then find it applied, once; the decision
+// that next takes the seq must not be lost. The read model is written with
+// each event, in one transaction, so it is the state after the last of them.
+func (w *problemWorkflow) adopt(ctx workflow.Context) error {
+	var rec Recorded
+	in := LoadRecordedInput{ProblemID: w.problem.ID, Version: w.problem.Version}
+	if err := workflow.ExecuteLocalActivity(storeWrite(ctx), LoadRecordedActivity, in).Get(ctx, &rec); err != nil {
+		return err
+	}
+	if rec.Problem.Version <= w.problem.Version || len(rec.Events) == 0 {
+		return fmt.Errorf("problem %d: the store holds no transition after version %d to adopt", w.problem.ID, w.problem.Version)
+	}
+	workflow.GetLogger(ctx).Warn("adopting transitions recorded by a lost workflow task",
+		"problem_id", w.problem.ID, "from", w.problem.Version, "to", rec.Problem.Version)
+	w.problem = rec.Problem
+	for _, ev := range rec.Events {
+		w.requests[ev.RequestID] = ev.Seq
+		// Its notices may not have been written: notify writes each key once.
+		for _, n := range domain.EventNotices(&w.problem, ev) {
+			if err := w.notify(ctx, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // toApplicationError carries a domain error across the Temporal boundary:

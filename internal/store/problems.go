@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -118,6 +120,33 @@ func (s *Store) Events(ctx context.Context, problemID int64) ([]domain.Event, er
 	return out, nil
 }
 
+// Recorded returns the problem as the read model holds it and the events
+// after version: what a workflow that lost a task must adopt.
+// It reads the primary database, in one transaction.
+func (s *Store) Recorded(ctx context.Context, problemID, version int64) (domain.Problem, []domain.Event, error) {
+	var row problemRow
+	var measures []measureRow
+	var rows []eventRow
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Take(&row, problemID).Error; err != nil {
+			return notFound(err, "problem %d not found", problemID)
+		}
+		if err := tx.Where("problem_id = ?", problemID).Order("measure_id").Find(&measures).Error; err != nil {
+			return err
+		}
+		return tx.Where("problem_id = ? AND seq > ?", problemID, version).Order("seq").Find(&rows).Error
+	})
+	if err != nil {
+		return domain.Problem{}, nil, err
+	}
+	p := row.toDomain(measures)
+	events := make([]domain.Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.toDomain()
+	}
+	return p, events, nil
+}
+
 // Progress returns a problem's progress reports in order.
 func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.ProgressEntry, error) {
 	var rows []progressRow
@@ -134,10 +163,16 @@ func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.Progres
 	return out, nil
 }
 
+// ErrSeqTaken is RecordTransition's answer when the event's seq already
+// holds another request: a process killed after a write but before its
+// workflow task completed left a transition the workflow never made.
+var ErrSeqTaken = errors.New("seq already holds another request")
+
 // RecordTransition writes an accepted transition: the event, the problem and
 // its measures, and a progress entry if it is one. It is idempotent: an event
-// already written (same problem and seq) makes it a no-op, so a retried
-// activity writes once.
+// already written (same problem, seq and request) makes it a no-op, so a
+// retried activity writes once. The same seq holding another request is
+// ErrSeqTaken: writing nothing then would lose this transition.
 func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) error {
 	ev, p := tr.Event, tr.Problem
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -154,6 +189,13 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		if err != nil {
 			return err
 		} else if !written {
+			var held []string
+			if err := tx.Model(&eventRow{}).Where("problem_id = ? AND seq = ?", ev.ProblemID, ev.Seq).Pluck("request_id", &held).Error; err != nil {
+				return err
+			}
+			if len(held) == 1 && held[0] != ev.RequestID {
+				return fmt.Errorf("problem %d seq %d: %w (%q, not %q)", ev.ProblemID, ev.Seq, ErrSeqTaken, held[0], ev.RequestID)
+			}
 			return nil // already written by an earlier attempt
 		}
 		yellowAt, redAt := p.LightTimes(p.Policy.WithDefaults().WarningWindow)
