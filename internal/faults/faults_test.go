@@ -103,8 +103,33 @@ func TestTemporalOutage(t *testing.T) {
 		if list.Total != int64(len(rig.problems)) {
 			t.Errorf("the problem list read from the store has %d problems, want %d", list.Total, len(rig.problems))
 		}
+		// The row is kept; its workflow cannot start yet.
+		rig.mustUnavailable(t, rig.leader, "POST", fmt.Sprintf("/api/v1/campaigns/%d/problems", rig.campaign),
+			map[string]any{"title": createdDuringOutage})
 	})
+
+	// That problem works now, without a restart: its workflow starts on
+	// the first decision.
+	var list struct {
+		Items []domain.Problem `json:"items"`
+	}
+	rig.leader.Must(t, http.StatusOK, "GET", "/api/v1/problems", nil).Decode(t, &list)
+	var late int64
+	for _, p := range list.Items {
+		if p.Title == createdDuringOutage {
+			late = p.ID
+		}
+	}
+	if late == 0 {
+		t.Fatalf("the problem created during the outage is not listed: %+v", list.Items)
+	}
+	rig.leader.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/v1/problems/%d/plan", late), rig.plan, "Idempotency-Key", "late-plan")
+	rig.leader.Must(t, http.StatusOK, "POST", fmt.Sprintf("/api/v1/problems/%d/plan", late), rig.plan, "Idempotency-Key", "late-plan")
+	rig.checkConsistent(t, []int64{late}, map[int64][]string{})
 }
+
+// createdDuringOutage titles the problem created while Temporal is away.
+const createdDuringOutage = "停机时立的问题"
 
 // faultPassword is every test user's password.
 const faultPassword = "fault-password-1"
@@ -121,7 +146,10 @@ type faultRig struct {
 	base     string
 	verify   client.Client // reaches Temporal directly, for the final checks
 	admin    apitest.Client
+	leader   apitest.Client
 	unitUser apitest.Client
+	campaign int64
+	plan     map[string]any
 	problems []int64
 }
 
@@ -182,6 +210,7 @@ func newFaultRig(t *testing.T, st *store.Store, apiClient, workerClient, verifyC
 		r.unitUser.Must(t, http.StatusOK, "POST", path+"/measures/1/acknowledge", nil)
 		r.problems = append(r.problems, p.ID)
 	}
+	r.leader, r.campaign, r.plan = leader1, c.ID, plan
 	return r
 }
 
@@ -357,18 +386,18 @@ func (r *faultRig) run(t *testing.T, proxy *faultproxy.Proxy, whileCut func(t *t
 	for _, c := range calls {
 		acknowledged[c.problem] = append(acknowledged[c.problem], c.key)
 	}
-	r.checkConsistent(t, acknowledged)
+	r.checkConsistent(t, r.problems, acknowledged)
 }
 
 // checkConsistent checks, per problem, that the event log holds exactly one
 // progress event per acknowledged key and nothing else, with contiguous
 // seqs; that the read model and the workflow agree; and that the audit
 // chain verifies.
-func (r *faultRig) checkConsistent(t *testing.T, acknowledged map[int64][]string) {
+func (r *faultRig) checkConsistent(t *testing.T, problems []int64, acknowledged map[int64][]string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for _, pid := range r.problems {
+	for _, pid := range problems {
 		events, err := r.st.Events(ctx, pid)
 		if err != nil {
 			t.Fatal(err)

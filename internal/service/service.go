@@ -232,13 +232,18 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 	}
 	updateCtx, cancel := s.temporalContext(ctx)
 	defer cancel()
-	handle, err := s.Temporal.UpdateWorkflow(updateCtx, client.UpdateWorkflowOptions{
+	update := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ProblemWorkflowID(problemID),
 		UpdateName:   name,
 		UpdateID:     cmd.RequestID,
 		Args:         []any{cmd},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
+	}
+	handle, err := s.Temporal.UpdateWorkflow(updateCtx, update)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) && s.startIfPending(updateCtx, problemID) {
+		handle, err = s.Temporal.UpdateWorkflow(updateCtx, update)
+	}
 	if err != nil {
 		return domain.Problem{}, s.temporalError(err, problemID)
 	}
@@ -263,6 +268,22 @@ func actionResult(err error, duplicate bool) string {
 		return metrics.ActionRefused
 	}
 	return metrics.ActionFailed
+}
+
+// startIfPending starts the workflow of a problem whose start was never
+// confirmed (Temporal was away when it was created) and reports whether it
+// did, so that such a problem works without waiting for a process restart.
+func (s *Service) startIfPending(ctx context.Context, problemID int64) bool {
+	pending, err := s.Store.ProblemsWithoutWorkflow(ctx)
+	if err != nil {
+		return false
+	}
+	for _, p := range pending {
+		if p.ID == problemID {
+			return s.startWorkflow(ctx, p) == nil
+		}
+	}
+	return false
 }
 
 // temporalContext bounds one action's calls to Temporal by TemporalTimeout.
