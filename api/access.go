@@ -1,51 +1,33 @@
 package api
 
-import "github.com/rectify/rectify/internal/domain"
+import (
+	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
+)
 
-// access declares who may call a route. It is documentation the tests hold
-// true (access_test.go walks every registered route against it), not the
-// check itself: the service and the workflow decide, so the JSON API and
-// the web pages share one set of rules.
-type access struct {
-	// Public routes need no token; every other route answers 401 without one.
-	Public bool
-	// Roles, when set, are the only roles that pass; the others get 403
-	// before anything is looked up. Nil: every signed-in user passes this gate.
-	Roles []domain.Role
-	// Scope says what narrows access further, past the role gate.
-	Scope scope
-}
-
-type scope string
+// access declares who may call a route (httpx.Access, shared with the web
+// pages' table).
+type access = httpx.Access
 
 const (
-	// scopeNone: the role gate is all.
-	scopeNone scope = ""
-	// scopeProblem: unit users reach only problems their unit leads or
-	// co-leads (403 for another unit's problem).
-	scopeProblem scope = "problem"
-	// scopeWorkflow: the problem's workflow decides by stage, role and
-	// unit (domain.Apply), after the body is validated.
-	scopeWorkflow scope = "workflow"
-	// scopeOwn: the caller's own data (session, notifications, password).
-	scopeOwn scope = "own"
-	// scopeLookback: look-back rules (lookbacks.go in the service).
-	scopeLookback scope = "lookback"
-	// scopeMeasureUnits: the measure's lead unit or co-units, decided by
-	// the service once the upload has been read.
-	scopeMeasureUnits scope = "measure-units"
+	scopeNone         = httpx.ScopeNone
+	scopeProblem      = httpx.ScopeProblem
+	scopeWorkflow     = httpx.ScopeWorkflow
+	scopeMeasureUnits = httpx.ScopeMeasureUnits
+	scopeOwn          = httpx.ScopeOwn
+	scopeLookback     = httpx.ScopeLookback
 )
 
 var (
-	anyone      = access{Public: true}
-	signedIn    = access{}
-	adminOnly   = access{Roles: []domain.Role{domain.RoleAdmin}}
-	planners    = access{Roles: []domain.Role{domain.RoleAdmin, domain.RoleLeader}}
-	readers     = access{Roles: []domain.Role{domain.RoleAdmin, domain.RoleLeader, domain.RoleSupervisor, domain.RoleDiscipline}}
-	problemRead = access{Scope: scopeProblem}
-	workflow    = access{Scope: scopeWorkflow}
-	own         = access{Scope: scopeOwn}
-	lookback    = access{Scope: scopeLookback}
+	anyone      = httpx.Anyone
+	signedIn    = httpx.SignedIn
+	adminOnly   = httpx.AdminOnly
+	planners    = httpx.Planners
+	readers     = httpx.Readers
+	problemRead = httpx.ProblemRead
+	workflow    = httpx.Workflow
+	own         = httpx.Own
+	lookback    = httpx.Lookback
 )
 
 // routeAccess is every route of the API and who may call it; a route

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -139,6 +140,10 @@ func (s *Server) authenticate(c *gin.Context) {
 	token = strings.TrimSpace(token)
 	u, err := s.svc.Authenticate(c.Request.Context(), token)
 	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := httpx.Gate(routeAccess, c.Request.Method, c.FullPath(), u); err != nil {
 		s.renderError(c, err)
 		return
 	}

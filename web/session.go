@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/httpx"
 )
 
 // Cookie names. The session cookie holds the same bearer token the JSON API
@@ -75,6 +76,10 @@ func (h *Handler) requireUser(c *gin.Context) {
 	}
 	c.Set(ctxUser, u)
 	c.Set(ctxToken, ck.Value)
+	if err := httpx.Gate(routeAccess, c.Request.Method, c.FullPath(), u); err != nil {
+		h.renderError(c, err)
+		return
+	}
 	c.Next()
 }
 
