@@ -49,6 +49,13 @@ type Config struct {
 	WebhookSecret string
 	// WebhookFormat is "json" (default), "dingtalk" or "wecom".
 	WebhookFormat string
+	// Temporal cluster security (with TemporalAddress): mTLS client
+	// certificate and key files, a CA file for the server's certificate, the
+	// server name to verify, and an API key (Temporal Cloud). TemporalTLS is
+	// set when any of them asks for TLS.
+	TemporalTLS                                                           bool
+	TemporalTLSCert, TemporalTLSKey, TemporalTLSCA, TemporalTLSServerName string
+	TemporalAPIKey                                                        string
 	// LogFormat is "text" or "json".
 	LogFormat string
 	LogLevel  slog.Level
@@ -108,6 +115,18 @@ func Load(getenv func(string) string) (Config, error) {
 	// The URL carries the database password, so it may come from a file.
 	if c.DatabaseURL, err = secret(getenv, "DATABASE_URL"); err != nil {
 		return Config{}, err
+	}
+	if c.TemporalAPIKey, err = secret(getenv, "TEMPORAL_API_KEY"); err != nil {
+		return Config{}, err
+	}
+	c.TemporalTLSCert, c.TemporalTLSKey = getenv("TEMPORAL_TLS_CERT"), getenv("TEMPORAL_TLS_KEY")
+	c.TemporalTLSCA, c.TemporalTLSServerName = getenv("TEMPORAL_TLS_CA"), getenv("TEMPORAL_TLS_SERVER_NAME")
+	c.TemporalTLS = getenv("TEMPORAL_TLS") == "true" || c.TemporalTLSCert != "" || c.TemporalTLSCA != "" || c.TemporalAPIKey != ""
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		return Config{}, fmt.Errorf("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (a client certificate and its key)")
+	}
+	if c.TemporalTLS && c.TemporalAddress == "" {
+		return Config{}, fmt.Errorf("TEMPORAL_TLS_*, TEMPORAL_API_KEY need TEMPORAL_ADDRESS: the embedded server listens on loopback without TLS")
 	}
 	if c.SMTPPassword, err = secret(getenv, "SMTP_PASSWORD"); err != nil {
 		return Config{}, err
@@ -190,6 +209,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database", MaskURL(c.DatabaseURL)),
 		slog.String("temporal_address", or(c.TemporalAddress, "embedded")),
 		slog.String("temporal_namespace", c.TemporalNamespace),
+		slog.Bool("temporal_tls", c.TemporalTLS),
+		slog.String("temporal_tls_cert", c.TemporalTLSCert),
+		slog.String("temporal_api_key", mask(c.TemporalAPIKey)),
 		slog.String("demo_password", mask(c.DemoPassword)),
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.Duration("token_ttl", c.TokenTTL),

@@ -53,6 +53,18 @@ func TestLoad(t *testing.T) {
 				t.Errorf("SMTPPassword = %q", c.SMTPPassword)
 			}
 		}},
+		{name: "TemporalTLS", env: map[string]string{"TEMPORAL_ADDRESS": "temporal.example:7233", "TEMPORAL_TLS_CERT": "/c.pem", "TEMPORAL_TLS_KEY": "/k.pem"}, check: func(t *testing.T, c Config) {
+			if !c.TemporalTLS || c.TemporalTLSCert != "/c.pem" || c.TemporalTLSKey != "/k.pem" {
+				t.Errorf("TLS %v cert %q key %q", c.TemporalTLS, c.TemporalTLSCert, c.TemporalTLSKey)
+			}
+		}},
+		{name: "TemporalAPIKeyMeansTLS", env: map[string]string{"TEMPORAL_ADDRESS": "ns.tmprl.cloud:7233", "TEMPORAL_API_KEY": "key"}, check: func(t *testing.T, c Config) {
+			if !c.TemporalTLS || c.TemporalAPIKey != "key" {
+				t.Errorf("TLS %v key %q", c.TemporalTLS, c.TemporalAPIKey)
+			}
+		}},
+		{name: "ErrTemporalCertWithoutKey", env: map[string]string{"TEMPORAL_ADDRESS": "t:7233", "TEMPORAL_TLS_CERT": "/c.pem"}, wantErr: "TEMPORAL_TLS_KEY"},
+		{name: "ErrTemporalTLSEmbedded", env: map[string]string{"TEMPORAL_TLS": "true"}, wantErr: "TEMPORAL_ADDRESS"},
 		{name: "ErrMissingSecretFile", env: map[string]string{"DATABASE_URL_FILE": filepath.Join(dir, "absent")}, wantErr: "DATABASE_URL_FILE"},
 		{name: "ErrTokenTTL", env: map[string]string{"RECTIFY_TOKEN_TTL": "soon"}, wantErr: "RECTIFY_TOKEN_TTL"},
 		{name: "ErrTemporalPort", env: map[string]string{"RECTIFY_TEMPORAL_PORT": "70000"}, wantErr: "RECTIFY_TEMPORAL_PORT"},
