@@ -48,6 +48,7 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	pgServer := fs.String("postgres-server", "", "PostgreSQL server on which each run creates (and drops) a database rectify_bench_* (default: DATABASE_URL's server, else "+bench.DefaultPostgresServer+")")
 	keep := fs.Bool("keep", false, "keep each run's data directory and database, and print where they are")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "RSS: write a heap profile of the loaded process to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: rectify bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
 		fs.PrintDefaults()
@@ -134,7 +135,7 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	}
 	if *rss > 0 {
 		runs = append(runs, benchmark{"RSS", *rssDir, func(c config.Config) error {
-			return bench.RunRSS(ctx, bench.RSSOptions{Config: c, Problems: *rss, Batch: *rssBatch, Settle: *settle, Out: stdout})
+			return bench.RunRSS(ctx, bench.RSSOptions{Config: c, Problems: *rss, Batch: *rssBatch, Settle: *settle, HeapProfile: *memProfile, Out: stdout})
 		}})
 	}
 	for _, r := range runs {

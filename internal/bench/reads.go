@@ -39,7 +39,11 @@ type readCase struct {
 	path  string // HTTP path and query, under /api/v1
 	store func(ctx context.Context) (int64, error)
 	bare  string
-	args  []any
+	args  func() []any
+	// page says the bare query fetches the page the store returns, so its
+	// row count must be min(total, 50): the check that the baseline reads
+	// the same rows.
+	page bool
 }
 
 // RunReads seeds Problems open problems straight into the store (through
@@ -105,7 +109,7 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 				return total, err
 			},
 			bare: "SELECT * FROM problems WHERE campaign_id = ? ORDER BY campaign_id, number LIMIT 50",
-			args: []any{b.campaign},
+			args: func() []any { return []any{b.campaign} }, page: true,
 		},
 		{
 			name: "list: execute, red, one unit", path: fmt.Sprintf("/problems?campaign_id=%d&stage=execute&light=red&unit_id=%d", b.campaign, unit),
@@ -116,7 +120,7 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 			},
 			bare: "SELECT * FROM problems WHERE campaign_id = ? AND stage = ? AND red_at <= ? " +
 				"AND id IN (SELECT problem_id FROM problem_units WHERE unit_id = ?) ORDER BY campaign_id, number LIMIT 50",
-			args: []any{b.campaign, string(domain.StageExecute), now.UTC(), unit},
+			args: func() []any { return []any{b.campaign, string(domain.StageExecute), time.Now().UTC(), unit} }, page: true,
 		},
 		{
 			name: "dashboard stats", path: fmt.Sprintf("/campaigns/%d/stats", b.campaign),
@@ -125,7 +129,7 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 				return int64(s.Problems), err
 			},
 			bare: "SELECT stage, count(*) FROM problems WHERE campaign_id = ? GROUP BY stage",
-			args: []any{b.campaign},
+			args: func() []any { return []any{b.campaign} },
 		},
 	}
 	storeName := StoreSQLite
@@ -151,10 +155,14 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 				return fmt.Errorf("%s in the store: %w", c.name, err)
 			}
 			t2 := time.Now()
-			if _, err := bareQuery(ctx, db, bare, c.args...); err != nil {
+			got, err := bareQuery(ctx, db, bare, c.args()...)
+			if err != nil {
 				return fmt.Errorf("%s as bare SQL: %w", c.name, err)
 			}
 			t3 := time.Now()
+			if c.page && int64(got) != min(n, 50) {
+				return fmt.Errorf("%s: the bare query read %d rows, the store's page has %d", c.name, got, min(n, 50))
+			}
 			if i >= 0 {
 				web, direct, raw = append(web, t1.Sub(t0)), append(direct, t2.Sub(t1)), append(raw, t3.Sub(t2))
 			}

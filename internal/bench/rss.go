@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,10 @@ type RSSOptions struct {
 	Settle time.Duration
 	// Target is the RSS the table checks the loaded process against.
 	Target uint64
-	Out    io.Writer
+	// HeapProfile, when set, names the file the loaded reading's heap
+	// profile is written to (go tool pprof -sample_index=inuse_space).
+	HeapProfile string
+	Out         io.Writer
 }
 
 // DefaultRSSTarget is the resident memory the all-in-one process should
@@ -89,6 +93,11 @@ func RunRSS(ctx context.Context, opts RSSOptions) error {
 	loaded, err := settledMemory(ctx, opts.Settle)
 	if err != nil {
 		return err
+	}
+	if opts.HeapProfile != "" {
+		if err := writeHeapProfile(opts.HeapProfile); err != nil {
+			return err
+		}
 	}
 	verdict := "met"
 	if loaded.rss > opts.Target {
@@ -154,6 +163,18 @@ func settledMemory(ctx context.Context, settle time.Duration) (memory, error) {
 	runtime.ReadMemStats(&ms)
 	m.heap, m.goroutines = ms.HeapInuse, runtime.NumGoroutine()
 	return m, nil
+}
+
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // readStatus returns a size field of /proc/self/status in bytes.
