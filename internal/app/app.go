@@ -112,7 +112,11 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.store, err = store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath()); err != nil {
 		return nil, err
 	}
-	if a.client, err = dialTemporalWith(ctx, hostPort, cfg.TemporalNamespace, a.logger, a.metrics); err != nil {
+	sec, err := temporalSecurityFrom(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if a.client, err = dialTemporalWith(ctx, hostPort, cfg.TemporalNamespace, sec, a.logger, a.metrics); err != nil {
 		return nil, err
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
@@ -295,16 +299,16 @@ func (a *App) bootstrap(ctx context.Context) error {
 
 // dialTemporal connects to the frontend and makes sure the namespace exists
 // (a fresh cluster has only "default"), without metrics.
-func dialTemporal(ctx context.Context, hostPort, namespace string, logger *slog.Logger) (client.Client, error) {
-	return dialTemporalWith(ctx, hostPort, namespace, logger, nil)
+func dialTemporal(ctx context.Context, hostPort, namespace string, sec temporalSecurity, logger *slog.Logger) (client.Client, error) {
+	return dialTemporalWith(ctx, hostPort, namespace, sec, logger, nil)
 }
 
 // dialTemporalWith is dialTemporal reporting the SDK's metrics into m (nil:
 // none). Either carries the request ID into workflows and activities
 // (logging.Propagator).
-func dialTemporalWith(ctx context.Context, hostPort, namespace string, logger *slog.Logger, m *metrics.Metrics) (client.Client, error) {
+func dialTemporalWith(ctx context.Context, hostPort, namespace string, sec temporalSecurity, logger *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	sdkLogger := sdklog.NewStructuredLogger(slog.New(&levelFilter{Handler: logger.Handler(), min: slog.LevelWarn}))
-	nsClient, err := client.NewNamespaceClient(client.Options{HostPort: hostPort, Logger: sdkLogger})
+	nsClient, err := client.NewNamespaceClient(sec.apply(client.Options{HostPort: hostPort, Logger: sdkLogger}))
 	if err != nil {
 		return nil, fmt.Errorf("connect to temporal at %s: %w", hostPort, err)
 	}
@@ -325,11 +329,11 @@ func dialTemporalWith(ctx context.Context, hostPort, namespace string, logger *s
 		// A new namespace takes a moment to reach every service's cache.
 		time.Sleep(2 * time.Second)
 	}
-	c, err := client.DialContext(ctx, client.Options{
+	c, err := client.DialContext(ctx, sec.apply(client.Options{
 		HostPort: hostPort, Namespace: namespace, Logger: sdkLogger,
 		MetricsHandler:     m.Temporal(),
 		ContextPropagators: []workflow.ContextPropagator{logging.Propagator{}},
-	})
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("connect to temporal at %s: %w", hostPort, err)
 	}

@@ -53,7 +53,11 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 			hostPort = a.temporal.Address()
 		}
 	}
-	if a.client, err = dialTemporal(ctx, hostPort, cfg.TemporalNamespace, logger); err != nil {
+	sec, err := temporalSecurityFrom(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if a.client, err = dialTemporal(ctx, hostPort, cfg.TemporalNamespace, sec, logger); err != nil {
 		return nil, err
 	}
 	a.service.Temporal = a.client

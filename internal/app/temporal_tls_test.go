@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/rectify/rectify/internal/config"
@@ -68,9 +67,10 @@ func TestTemporalMTLS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 4*time.Second)
 			defer cancel()
-			c, err := client.DialContext(ctx, sec.apply(client.Options{HostPort: addr, Namespace: ts.GetDefaultNamespace(), Logger: sdklog.NewStructuredLogger(logger)}))
+			// The process's own dial: namespace check, then the client.
+			c, err := dialTemporal(ctx, addr, ts.GetDefaultNamespace(), sec, logger)
 			if err == nil {
 				_, err = c.CheckHealth(ctx, &client.CheckHealthRequest{})
 				c.Close()
