@@ -204,8 +204,8 @@ func NewHandlerWith(svc *service.Service, logger *slog.Logger, opts HandlerOptio
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/readyz", apiHandler)
 	if opts.Metrics != nil {
-		// Not a route of the API's router (api/access.go notes it): it has
-		// its own guard, and no user session.
+		// Beside the API's router, not in it: its own guard, no user
+		// session (api.MetricsPath says why).
 		mux.Handle(api.MetricsPath, api.ProtectMetrics(opts.Metrics.Handler(), opts.MetricsToken))
 	}
 	mux.Handle("/", ui)
