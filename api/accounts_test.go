@@ -1,8 +1,15 @@
 package api_test
 
 import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/rectify/rectify/activities"
+	"github.com/rectify/rectify/api"
+	"github.com/rectify/rectify/internal/apitest"
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -80,4 +87,41 @@ func TestAccounts(t *testing.T) {
 		anon.As(anon.Login(t, "alice", "brand-new-pass-1")).Must(t, 403, "GET", "/api/v1/admin/audit/verify", nil)
 		anon.Must(t, 401, "GET", "/api/v1/admin/audit/verify", nil)
 	})
+}
+
+// TestLoginLimitPerAddress: failures from one address lock that address
+// out, whatever usernames it tries, and an X-Forwarded-For header from a
+// peer that is not a trusted proxy does not change the address counted.
+func TestLoginLimitPerAddress(t *testing.T) {
+	st := storetest.SQLite(t)
+	anon, svc := newServerAndService(t, &activities.Activities{Store: st})
+	admin := anon.As(anon.Login(t, "admin", "admin-password"))
+	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "carol", "password": "carol-pass-1", "role": "leader"})
+	for i := range 20 {
+		want := 401
+		if i == 19 {
+			want = 429 // the address's 20th failure locks it
+		}
+		anon.Must(t, want, "POST", "/api/v1/auth/login",
+			map[string]any{"username": "ghost-" + id(int64(i)), "password": "guess-guess"},
+			"X-Forwarded-For", "203.0.113."+id(int64(i)))
+	}
+	r := anon.Must(t, 429, "POST", "/api/v1/auth/login", map[string]any{"username": "carol", "password": "carol-pass-1"},
+		"X-Forwarded-For", "198.51.100.7")
+	if r.ErrorCode() != domain.ETooMany {
+		t.Fatalf("after 20 failures from one address: %s", r.Body)
+	}
+
+	// Behind a trusted proxy the forwarded address is the client's: another
+	// client through the same proxy is not locked out, the locked one is.
+	behind := api.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := behind.WithTrustedProxies([]string{"127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(behind)
+	t.Cleanup(srv.Close)
+	proxied := apitest.Client{BaseURL: srv.URL}
+	proxied.Must(t, 200, "POST", "/api/v1/auth/login", map[string]any{"username": "carol", "password": "carol-pass-1"},
+		"X-Forwarded-For", "198.51.100.7")
+	proxied.Must(t, 429, "POST", "/api/v1/auth/login", map[string]any{"username": "carol", "password": "carol-pass-1"})
 }

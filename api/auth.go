@@ -19,7 +19,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	// The peer's address, not X-Forwarded-For, which any client can set to
 	// dodge the per-address limit.
-	token, u, err := s.svc.LoginFrom(c.Request.Context(), req.Username, req.Password, c.RemoteIP())
+	token, u, err := s.svc.LoginFrom(c.Request.Context(), req.Username, req.Password, c.ClientIP())
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -35,11 +35,19 @@ func (s *Server) WithEvidenceLimit(n int64) *Server {
 	return s
 }
 
+// WithTrustedProxies names the reverse proxies whose X-Forwarded-For gives
+// the client address; by default none is trusted and the client is the
+// connection's peer, so nobody can claim another address.
+func (s *Server) WithTrustedProxies(proxies []string) error {
+	return s.router.SetTrustedProxies(proxies)
+}
+
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
-	s.router.Use(recordRoute) // observe.go
+	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
+	s.router.Use(recordRoute)           // observe.go
 	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))

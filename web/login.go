@@ -24,7 +24,7 @@ func (h *Handler) loginPage(c *gin.Context) {
 // a refusal re-renders the form with the username kept.
 func (h *Handler) login(c *gin.Context) {
 	next := localPath(c.PostForm("next"), "/dashboard")
-	token, _, err := h.svc.Login(c.Request.Context(), c.PostForm("username"), c.PostForm("password"))
+	token, _, err := h.svc.LoginFrom(c.Request.Context(), c.PostForm("username"), c.PostForm("password"), c.ClientIP())
 	if err != nil {
 		l := h.langOf(c)
 		f := h.failed(c, "login", err)

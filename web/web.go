@@ -58,6 +58,7 @@ func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	h.router = gin.New()
+	_ = h.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	h.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
 		h.renderError(c, fmt.Errorf("panic: %v", recovered))
@@ -65,6 +66,12 @@ func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
 	h.router.NoRoute(h.optionalUser, h.notFound)
 	h.routes(h.router, http.FS(static))
 	return h, nil
+}
+
+// WithTrustedProxies names the reverse proxies whose X-Forwarded-For gives
+// the client address (see api.Server.WithTrustedProxies).
+func (h *Handler) WithTrustedProxies(proxies []string) error {
+	return h.router.SetTrustedProxies(proxies)
 }
 
 // ServeHTTP makes Handler an http.Handler.

@@ -149,6 +149,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	handler, err := NewHandlerWith(a.service, a.logger, HandlerOptions{
 		EvidenceLimit: cfg.EvidenceMaxBytes, Metrics: a.metrics, MetricsToken: cfg.MetricsToken,
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	if err != nil {
 		return nil, err
@@ -185,6 +186,9 @@ type HandlerOptions struct {
 	// MetricsToken is the bearer token /metrics requires; empty: loopback
 	// clients only (api.ProtectMetrics).
 	MetricsToken string
+	// TrustedProxies name the reverse proxies whose X-Forwarded-For is
+	// believed (login limits count per client address).
+	TrustedProxies []string
 }
 
 // NewHandlerWith is NewHandler with every option. Every request gets an ID
@@ -198,6 +202,12 @@ func NewHandlerWith(svc *service.Service, logger *slog.Logger, opts HandlerOptio
 	if opts.EvidenceLimit > 0 {
 		apiHandler.WithEvidenceLimit(opts.EvidenceLimit)
 		ui.WithEvidenceLimit(opts.EvidenceLimit)
+	}
+	if err := apiHandler.WithTrustedProxies(opts.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if err := ui.WithTrustedProxies(opts.TrustedProxies); err != nil {
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -62,6 +63,10 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires; empty
 	// means /metrics answers loopback clients only.
 	MetricsToken string
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For names the client; without them the client is the
+	// connection's peer. Login limits count per client address.
+	TrustedProxies []string
 }
 
 // Load reads the environment through getenv.
@@ -136,6 +141,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.S3SecretKey, err = secret(getenv, "RECTIFY_S3_SECRET_KEY"); err != nil {
 		return Config{}, err
+	}
+	for _, p := range strings.Split(getenv("RECTIFY_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return Config{}, fmt.Errorf("RECTIFY_TRUSTED_PROXIES: %q is not an IP address or CIDR", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	if c.MetricsToken, err = secret(getenv, "RECTIFY_METRICS_TOKEN"); err != nil {
 		return Config{}, err

@@ -65,6 +65,12 @@ func TestLoad(t *testing.T) {
 		}},
 		{name: "ErrTemporalCertWithoutKey", env: map[string]string{"TEMPORAL_ADDRESS": "t:7233", "TEMPORAL_TLS_CERT": "/c.pem"}, wantErr: "TEMPORAL_TLS_KEY"},
 		{name: "ErrTemporalTLSEmbedded", env: map[string]string{"TEMPORAL_TLS": "true"}, wantErr: "TEMPORAL_ADDRESS"},
+		{name: "TrustedProxies", env: map[string]string{"RECTIFY_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"}, check: func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 2 || c.TrustedProxies[0] != "10.0.0.0/8" || c.TrustedProxies[1] != "192.0.2.1" {
+				t.Errorf("TrustedProxies = %q", c.TrustedProxies)
+			}
+		}},
+		{name: "ErrTrustedProxies", env: map[string]string{"RECTIFY_TRUSTED_PROXIES": "nginx"}, wantErr: "RECTIFY_TRUSTED_PROXIES"},
 		{name: "ErrMissingSecretFile", env: map[string]string{"DATABASE_URL_FILE": filepath.Join(dir, "absent")}, wantErr: "DATABASE_URL_FILE"},
 		{name: "ErrTokenTTL", env: map[string]string{"RECTIFY_TOKEN_TTL": "soon"}, wantErr: "RECTIFY_TOKEN_TTL"},
 		{name: "ErrTemporalPort", env: map[string]string{"RECTIFY_TEMPORAL_PORT": "70000"}, wantErr: "RECTIFY_TEMPORAL_PORT"},
