@@ -148,6 +148,14 @@ func TestGracefulShutdown(t *testing.T) {
 	if p.Stage != domain.StageAssign {
 		t.Errorf("after restart and approval the problem is at stage %s, want assign", p.Stage)
 	}
+	// The request ID reaches the activities too: an urge's notice is
+	// written by a (local) activity that names it.
+	leader1 = c.As(c.Login(t, "leader1", "password12"))
+	leader1.Must(t, 200, "POST", pp+"/urge", map[string]any{"message": "请尽快签收"}, "X-Request-ID", "restart-urge-1")
+	out, _ = os.ReadFile(proc.log)
+	if !regexp.MustCompile(`msg="notice written".*request_id=restart-urge-1`).Match(out) {
+		t.Errorf("no activity log line names the urge's request ID:\n%s", out)
+	}
 }
 
 func get(t *testing.T, url string) string {
