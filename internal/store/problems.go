@@ -164,15 +164,17 @@ func (s *Store) Progress(ctx context.Context, problemID int64) ([]domain.Progres
 }
 
 // ErrSeqTaken is RecordTransition's answer when the event's seq already
-// holds another request: a process killed after a write but before its
-// workflow task completed left a transition the workflow never made.
-var ErrSeqTaken = errors.New("seq already holds another request")
+// holds another transition: another request, or the same one decided at
+// another time. A process killed after a write but before its workflow task
+// completed left a transition the workflow never made; the workflow adopts
+// it rather than go on from a state the store does not hold.
+var ErrSeqTaken = errors.New("seq already holds another transition")
 
 // RecordTransition writes an accepted transition: the event, the problem and
 // its measures, and a progress entry if it is one. It is idempotent: an event
 // already written (same problem, seq and request) makes it a no-op, so a
-// retried activity writes once. The same seq holding another request is
-// ErrSeqTaken: writing nothing then would lose this transition.
+// retried activity writes once. The same seq holding another transition is
+// ErrSeqTaken: writing nothing then would lose this one.
 func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) error {
 	ev, p := tr.Event, tr.Problem
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -189,12 +191,13 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		if err != nil {
 			return err
 		} else if !written {
-			var held []string
-			if err := tx.Model(&eventRow{}).Where("problem_id = ? AND seq = ?", ev.ProblemID, ev.Seq).Pluck("request_id", &held).Error; err != nil {
+			var held eventRow
+			if err := tx.Where("problem_id = ? AND seq = ?", ev.ProblemID, ev.Seq).Take(&held).Error; err != nil {
 				return err
 			}
-			if len(held) == 1 && held[0] != ev.RequestID {
-				return fmt.Errorf("problem %d seq %d: %w (%q, not %q)", ev.ProblemID, ev.Seq, ErrSeqTaken, held[0], ev.RequestID)
+			if held.RequestID != ev.RequestID || !held.At.Equal(ev.At.UTC().Truncate(time.Microsecond)) {
+				return fmt.Errorf("problem %d seq %d: %w (%q at %s, not %q at %s)", ev.ProblemID, ev.Seq, ErrSeqTaken,
+					held.RequestID, held.At.Format(time.RFC3339Nano), ev.RequestID, ev.At.Format(time.RFC3339Nano))
 			}
 			return nil // already written by an earlier attempt
 		}

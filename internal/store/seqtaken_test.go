@@ -3,14 +3,16 @@ package store_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
 )
 
-// TestRecordTransitionSeqTaken: a seq already holding another request (a
+// TestRecordTransitionSeqTaken: a seq already holding another transition (a
 // write whose workflow task a crash lost) is ErrSeqTaken, not a silent no-op
-// that would lose the decision; Recorded then returns what is to adopt.
+// that would lose the decision or let the workflow go on from a state the
+// store does not hold; Recorded then returns what is to adopt.
 func TestRecordTransitionSeqTaken(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
@@ -21,7 +23,13 @@ func TestRecordTransitionSeqTaken(t *testing.T) {
 		if err := s.RecordTransition(t.Context(), next); !errors.Is(err, store.ErrSeqTaken) {
 			t.Fatalf("record another request at seq %d: %v, want ErrSeqTaken", next.Event.Seq, err)
 		}
-		f.record(t, lost) // the same request again is still a no-op
+		f.record(t, lost) // the same transition again is still a no-op
+		later := lost     // the same request decided again after the lost task
+		later.Event.At = lost.Event.At.Add(time.Second)
+		later.Problem.UpdatedAt = later.Event.At
+		if err := s.RecordTransition(t.Context(), later); !errors.Is(err, store.ErrSeqTaken) {
+			t.Fatalf("record the same request at another time: %v, want ErrSeqTaken", err)
+		}
 		got, events, err := s.Recorded(t.Context(), p.ID, p.Version)
 		if err != nil {
 			t.Fatal(err)
