@@ -33,9 +33,13 @@ func defaultAckWindow(n int) time.Duration {
 	return 10*time.Second + time.Duration(n)*30*time.Millisecond
 }
 
-// reminderWait bounds the wait for a batch's reminders after its last
-// window closed: a reminder later than this counts as missing.
-const reminderWait = time.Minute
+// reminderWait bounds the wait for a batch of n reminders after its last
+// window closed: a reminder later than this counts as missing. It grows
+// with n, since a backlog drains at the engine's workflow-task rate
+// (1,000 reminders: 2.5 min), so that the lags are not cut short.
+func reminderWait(n int) time.Duration {
+	return max(time.Minute, time.Duration(n)*150*time.Millisecond)
+}
 
 // RunReminders measures how long after an acknowledgement window closes
 // the reminder is in the inbox, for Measures problems whose windows close
@@ -63,7 +67,7 @@ func RunReminders(ctx context.Context, opts ReminderOptions) error {
 		a.Close(context.Background())
 		return err
 	}
-	lags, missing, dups, err := b.awaitLags(ctx, live, latest(live).Add(reminderWait))
+	lags, missing, dups, err := b.awaitLags(ctx, live, latest(live).Add(reminderWait(len(live))))
 	if err != nil {
 		a.Close(context.Background())
 		return err
@@ -95,7 +99,7 @@ func RunReminders(ctx context.Context, opts ReminderOptions) error {
 	}
 	defer a.Close(context.Background())
 	b.svc = a
-	lags, missing, dups, err = b.awaitLags(ctx, restartBatch, restarted.Add(reminderWait))
+	lags, missing, dups, err = b.awaitLags(ctx, restartBatch, restarted.Add(reminderWait(len(restartBatch))))
 	if err != nil {
 		return err
 	}
