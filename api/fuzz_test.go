@@ -39,6 +39,7 @@ var decodeTargets = []struct {
 	{"outcome", func() any { return &outcomeRequest{} }},
 	{"narrative", func() any { return &narrativeRequest{} }},
 	{"schedule", func() any { return &scheduleRequest{} }},
+	{"api-token", func() any { return &domain.NewAPIToken{} }},
 }
 
 // decodeRouter answers POST /<target> by decoding the body into the

@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	authed.POST("/units", s.createUnit)
 	authed.GET("/users", s.listUsers)
 	authed.POST("/users", s.createUser)
+	authed.GET("/api-tokens", s.listAPITokens)
+	authed.POST("/api-tokens", s.createAPIToken)
+	authed.POST("/api-tokens/:id/revoke", s.revokeAPIToken)
 
 	authed.GET("/campaigns", s.listCampaigns)
 	authed.POST("/campaigns", s.createCampaign)

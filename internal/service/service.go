@@ -98,6 +98,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.User, 
 	if token == "" || len(token) > 200 {
 		return domain.User{}, domain.Errorf(domain.EUnauthorized, "log in first")
 	}
+	if isAPIToken(token) {
+		return s.Store.UserByAPIToken(ctx, auth.TokenHash(token))
+	}
 	return s.Store.UserBySession(ctx, auth.TokenHash(token))
 }
 

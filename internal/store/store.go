@@ -140,7 +140,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	models := []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
 		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{}, &evidenceRow{}, &outcomeRow{},
-		&lookbackRow{}, &lookbackProblemRow{}, &auditHeadRow{},
+		&lookbackRow{}, &lookbackProblemRow{}, &auditHeadRow{}, &apiTokenRow{},
 	}
 	var err error
 	if s.postgres {
