@@ -5,10 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/gin-gonic/gin"
-
-	"github.com/rectify/rectify/internal/logging"
 )
 
 // MetricsPath is where the Prometheus metrics are served. It is not a route
@@ -16,18 +12,6 @@ import (
 // mounts it beside the router, and ProtectMetrics is its whole access rule
 // (a bearer token, or loopback clients only), since no user session applies.
 const MetricsPath = "/metrics"
-
-// recordRoute tells the access log and the metrics which route template
-// matched ("unmatched" for none), after the handlers ran, so the raw path
-// with its IDs never becomes a label.
-func recordRoute(c *gin.Context) {
-	c.Next()
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
-	logging.FromContext(c.Request.Context()).SetRoute(route)
-}
 
 // ProtectMetrics guards the metrics endpoint: with a token, callers must
 // send "Authorization: Bearer <token>" (401 otherwise); without one, only

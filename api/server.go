@@ -47,7 +47,7 @@ func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
-	s.router.Use(recordRoute)           // observe.go
+	s.router.Use(httpx.RecordRoute)
 	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))

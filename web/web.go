@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/service"
 )
 
@@ -59,6 +60,7 @@ func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	h.router = gin.New()
 	_ = h.router.SetTrustedProxies(nil) // nil cannot fail to parse
+	h.router.Use(httpx.RecordRoute)
 	h.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
 		h.renderError(c, fmt.Errorf("panic: %v", recovered))
