@@ -168,8 +168,13 @@ func (s *Service) CreateProblem(ctx context.Context, u domain.User, in domain.Ne
 	if err != nil {
 		return domain.Problem{}, err
 	}
-	// If this fails the row stays marked unstarted and start-up starts it.
-	if err := s.startWorkflow(ctx, p); err != nil {
+	// If this fails the row stays marked unstarted: its first decision or
+	// the next start-up starts it. With Temporal away the problem is still
+	// created (a retry would create a second one), so say so, not 503.
+	if err := s.startWorkflow(ctx, p); domain.IsCode(err, domain.EUnavailable) {
+		s.Logger.WarnContext(ctx, "problem recorded; its workflow starts when Temporal answers",
+			slog.Int64("problem_id", p.ID), slog.Any("error", err))
+	} else if err != nil {
 		return domain.Problem{}, err
 	}
 	return p, nil
