@@ -96,10 +96,11 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 		}
 	}
 	if *workflowCache > 0 {
-		// The SDK reads it once, when the first worker starts.
-		worker.SetStickyWorkflowCacheSize(*workflowCache)
-		fmt.Fprintf(stdout, "worker sticky workflow cache: %d\n", *workflowCache)
+		cfg.WorkflowCacheSize = *workflowCache
 	}
+	// The SDK reads it once, when the first worker starts.
+	worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
+	fmt.Fprintf(stdout, "workflow cache (worker and embedded server): %d\n", cfg.WorkflowCacheSize)
 	server := *pgServer
 	if server == "" {
 		server = bench.PostgresServer(cfg.DatabaseURL)

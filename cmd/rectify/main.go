@@ -18,6 +18,8 @@ import (
 	// Schedules name "Asia/Shanghai"; a minimal image may lack a tz database.
 	_ "time/tzdata"
 
+	"go.temporal.io/sdk/worker"
+
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/config"
 	"github.com/rectify/rectify/internal/logging"
@@ -94,6 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := newLogger(cfg, stderr)
 	logger.Info("starting", slog.String("command", command), slog.Any("config", cfg))
+	// The SDK keeps one workflow cache per process, sized before the
+	// first worker starts.
+	worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
 	a, err := app.Start(ctx, app.Options{Config: cfg, Mode: mode, Demo: demo, Logger: logger, Out: stdout})
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 		} else {
 			a.temporal, err = temporalserver.Start(temporalserver.Options{
 				Dir: cfg.TemporalDir(), Namespace: cfg.TemporalNamespace, FrontendPort: cfg.TemporalPort,
+				CacheSize: cfg.WorkflowCacheSize,
 			})
 			if err != nil {
 				return nil, err

@@ -63,6 +63,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires; empty
 	// means /metrics answers loopback clients only.
 	MetricsToken string
+	// WorkflowCacheSize bounds the open workflows kept in memory, by the
+	// worker and by the embedded server each (RECTIFY_WORKFLOW_CACHE).
+	WorkflowCacheSize int
 	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 	// X-Forwarded-For names the client; without them the client is the
 	// connection's peer. Login limits count per client address.
@@ -103,6 +106,12 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("RECTIFY_TOKEN_TTL: %q is not a positive duration such as 12h", v)
 		}
 		c.TokenTTL = d
+	}
+	c.WorkflowCacheSize = 1000
+	if v := getenv("RECTIFY_WORKFLOW_CACHE"); v != "" {
+		if _, err := fmt.Sscan(v, &c.WorkflowCacheSize); err != nil || c.WorkflowCacheSize < 10 || c.WorkflowCacheSize > 1_000_000 {
+			return Config{}, fmt.Errorf("RECTIFY_WORKFLOW_CACHE: %q is not a number of workflows between 10 and 1000000", v)
+		}
 	}
 	if v := getenv("RECTIFY_TEMPORAL_PORT"); v != "" {
 		if _, err := fmt.Sscan(v, &c.TemporalPort); err != nil || c.TemporalPort < 0 || c.TemporalPort > 65535 {
@@ -236,6 +245,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("evidence_store", or(c.S3Bucket, "local")),
 		slog.String("s3_secret_key", mask(c.S3SecretKey)),
 		slog.String("metrics_token", mask(c.MetricsToken)),
+		slog.Int("workflow_cache", c.WorkflowCacheSize),
 	)
 }
 

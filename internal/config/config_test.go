@@ -71,6 +71,12 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "ErrTrustedProxies", env: map[string]string{"RECTIFY_TRUSTED_PROXIES": "nginx"}, wantErr: "RECTIFY_TRUSTED_PROXIES"},
+		{name: "WorkflowCache", env: map[string]string{"RECTIFY_WORKFLOW_CACHE": "5000"}, check: func(t *testing.T, c Config) {
+			if c.WorkflowCacheSize != 5000 {
+				t.Errorf("WorkflowCacheSize = %d", c.WorkflowCacheSize)
+			}
+		}},
+		{name: "ErrWorkflowCache", env: map[string]string{"RECTIFY_WORKFLOW_CACHE": "1"}, wantErr: "RECTIFY_WORKFLOW_CACHE"},
 		{name: "ErrMissingSecretFile", env: map[string]string{"DATABASE_URL_FILE": filepath.Join(dir, "absent")}, wantErr: "DATABASE_URL_FILE"},
 		{name: "ErrTokenTTL", env: map[string]string{"RECTIFY_TOKEN_TTL": "soon"}, wantErr: "RECTIFY_TOKEN_TTL"},
 		{name: "ErrTemporalPort", env: map[string]string{"RECTIFY_TEMPORAL_PORT": "70000"}, wantErr: "RECTIFY_TEMPORAL_PORT"},

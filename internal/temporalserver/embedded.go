@@ -38,7 +38,19 @@ type Options struct {
 	// FrontendPort is used on first start when non-zero; later starts reuse
 	// the ports recorded in Dir.
 	FrontendPort int
+	// CacheSize bounds the workflows the history service keeps in memory
+	// (0: DefaultCacheSize). Each open problem is a workflow that lives for
+	// months; past the bound, a workflow's state is read back from the
+	// database when it next runs.
+	CacheSize int
 }
+
+// DefaultCacheSize is the history cache bound unless configured.
+const DefaultCacheSize = 1000
+
+// eventsCacheBytes bounds the history service's cache of history events
+// (Temporal's default is 256 MiB, sized for a dedicated cluster host).
+const eventsCacheBytes = 32 << 20
 
 // Server is a running embedded Temporal server.
 type Server struct {
@@ -92,6 +104,10 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("create namespace: %w", err)
 	}
 
+	cacheSize := opts.CacheSize
+	if cacheSize <= 0 {
+		cacheSize = DefaultCacheSize
+	}
 	conf := buildConfig(sqlConf, ports)
 	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{
 		Level:      "warn",
@@ -119,7 +135,8 @@ func Start(opts Options) (*Server, error) {
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
-			dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): 8096,
+			dynamicconfig.HistoryCacheHostLevelMaxSize.Key():     cacheSize,
+			dynamicconfig.EventsHostLevelCacheMaxSizeBytes.Key(): eventsCacheBytes,
 		}),
 	)
 	if err != nil {
