@@ -102,6 +102,7 @@ func (s *Store) seedBatch(ctx context.Context, seed BenchSeed, pol domain.Policy
 			Stage: string(p.Stage), LeadUnitID: p.LeadUnitID, Version: p.Version, PlanSubmittedBy: p.PlanSubmittedBy,
 			NextMeasureID: p.NextMeasureID, StageSince: optionalTime(since), YellowAt: optionalTime(yellowAt), RedAt: optionalTime(redAt),
 			Extensions: "null", Policy: string(mustJSON(pol)), WorkflowStarted: true, CreatedAt: since, UpdatedAt: since,
+			MeasureCount: len(p.Measures), ExtensionsGranted: extensionsGranted(p),
 		}
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

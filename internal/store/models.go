@@ -86,8 +86,12 @@ type problemRow struct {
 	// LookbackID and LookbackDue: the look-back under way (stage lookback).
 	LookbackID  int64  `gorm:"not null;default:0"`
 	LookbackDue string `gorm:"size:10;not null;default:''"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// MeasureCount and ExtensionsGranted summarise the problem's measures,
+	// so campaign statistics count measures without reading them.
+	MeasureCount      int `gorm:"not null;default:0"`
+	ExtensionsGranted int `gorm:"not null;default:0"`
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (problemRow) TableName() string { return "problems" }

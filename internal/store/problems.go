@@ -210,6 +210,7 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
 			"policy":  string(mustJSON(p.Policy)),
 			"closure": string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications})), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
+			"measure_count": len(p.Measures), "extensions_granted": extensionsGranted(p),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -376,4 +377,13 @@ func (r eventRow) toDomain() domain.Event {
 type closureSnapshot struct {
 	Evidence       []domain.EvidenceRef `json:"evidence,omitempty"`
 	Justifications map[int64]string     `json:"justifications,omitempty"`
+}
+
+// extensionsGranted counts the deadline extensions granted on p's measures.
+func extensionsGranted(p domain.Problem) int {
+	n := 0
+	for _, m := range p.Measures {
+		n += m.ExtensionCount
+	}
+	return n
 }

@@ -27,14 +27,17 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 		st.ProblemsByStage[stage], st.MeasuresByStage[stage] = 0, 0
 	}
 
-	// Problems per stage and light; each CASE is the condition the list
-	// filters by (dashboard.go). yellow_at and red_at are stored in UTC.
+	// Problems per stage and light, and their measures (counted on the
+	// problem row as transitions are recorded); each CASE is the condition
+	// the list filters by (dashboard.go). yellow_at and red_at are in UTC.
 	utc := now.UTC()
 	var problems []struct {
 		Stage                 string
 		N, Red, Yellow, Green int
+		Measures, Granted     int
 	}
 	if err := db.Model(&problemRow{}).Select("stage, count(*) AS n, "+
+		"COALESCE(SUM(measure_count), 0) AS measures, COALESCE(SUM(extensions_granted), 0) AS granted, "+
 		"COALESCE(SUM(CASE WHEN red_at <= ? THEN 1 ELSE 0 END), 0) AS red, "+
 		"COALESCE(SUM(CASE WHEN yellow_at <= ? AND (red_at IS NULL OR red_at > ?) THEN 1 ELSE 0 END), 0) AS yellow, "+
 		"COALESCE(SUM(CASE WHEN yellow_at IS NULL OR yellow_at > ? THEN 1 ELSE 0 END), 0) AS green", utc, utc, utc, utc).
@@ -47,30 +50,16 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 		st.ByLight[domain.LightRed] += p.Red
 		st.ByLight[domain.LightYellow] += p.Yellow
 		st.ByLight[domain.LightGreen] += p.Green
+		st.MeasuresByStage[domain.Stage(p.Stage)] = p.Measures
+		st.Measures += p.Measures
+		st.ExtensionsGranted += p.Granted
 	}
 	if st.Problems > 0 {
 		st.CompletionRate = float64(st.ProblemsByStage[domain.StageClosed]) / float64(st.Problems)
 	}
 
-	// Measures per stage and extensions granted in one pass over the
-	// campaign's measures.
-	var measures []struct {
-		Stage      string
-		N, Granted int
-	}
-	if err := db.Table("measures").Select("problems.stage AS stage, count(*) AS n, COALESCE(SUM(measures.extension_count), 0) AS granted").
-		Joins("JOIN problems ON problems.id = measures.problem_id").
-		Where("problems.campaign_id = ?", campaignID).Group("problems.stage").Scan(&measures).Error; err != nil {
-		return st, err
-	}
-	for _, m := range measures {
-		st.MeasuresByStage[domain.Stage(m.Stage)] = m.N
-		st.Measures += m.N
-		st.ExtensionsGranted += m.Granted
-	}
-	// The overdue ranking on its own: folding it into the pass above
-	// (grouping by stage and unit) measured slower on SQLite, which sorts
-	// every measure for the grouping, while this one filters first.
+	// Overdue measures per lead unit: the one pass over the measures,
+	// filtered before it joins.
 	today := string(domain.DateOf(now))
 	if err := db.Table("measures").
 		Select("measures.lead_unit_id AS unit_id, units.name AS unit_name, count(*) AS overdue").

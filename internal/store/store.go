@@ -150,13 +150,28 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error; err != nil {
 				return err
 			}
-			return tx.AutoMigrate(models...)
+			return migrateModels(tx, models)
 		})
 	} else {
-		err = s.db.WithContext(ctx).AutoMigrate(models...)
+		err = migrateModels(s.db.WithContext(ctx), models)
 	}
 	if err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// migrateModels brings the schema up to the models and fills columns that
+// summarise other tables when they are new.
+func migrateModels(db *gorm.DB, models []any) error {
+	backfillMeasureCounts := db.Migrator().HasTable(&problemRow{}) && !db.Migrator().HasColumn(&problemRow{}, "MeasureCount")
+	if err := db.AutoMigrate(models...); err != nil {
+		return err
+	}
+	if backfillMeasureCounts {
+		return db.Exec(`UPDATE problems SET
+			measure_count = (SELECT count(*) FROM measures WHERE measures.problem_id = problems.id),
+			extensions_granted = (SELECT COALESCE(SUM(extension_count), 0) FROM measures WHERE measures.problem_id = problems.id)`).Error
 	}
 	return nil
 }
