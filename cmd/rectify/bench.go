@@ -50,7 +50,7 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	pgServer := fs.String("postgres-server", "", "PostgreSQL server on which each run creates (and drops) a database rectify_bench_* (default: DATABASE_URL's server, else "+bench.DefaultPostgresServer+")")
 	keep := fs.Bool("keep", false, "keep each run's data directory and database, and print where they are")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
-	workflowCache := fs.Int("workflow-cache", 0, "set the worker's sticky workflow cache size (process-wide; SDK default 10000) before anything starts, to measure its memory against its replays")
+	workflowCache := fs.Int("workflow-cache", 0, "open workflows kept in memory by the worker and the embedded server (default RECTIFY_WORKFLOW_CACHE, 1000), to measure memory against replays")
 	memProfile := fs.String("memprofile", "", "RSS: write a heap profile of the loaded process to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: rectify bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
