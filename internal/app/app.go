@@ -103,7 +103,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		}
 		a.temporal, err = temporalserver.Start(temporalserver.Options{
 			Dir: cfg.TemporalDir(), Namespace: cfg.TemporalNamespace, FrontendPort: cfg.TemporalPort,
-				CacheSize: cfg.WorkflowCacheSize,
+			CacheSize: cfg.WorkflowCacheSize,
 		})
 		if err != nil {
 			return nil, err
