@@ -53,6 +53,17 @@ func (c Client) As(token string) Client {
 // the response; headers are name, value pairs.
 func (c Client) Do(tb testing.TB, method, path string, body any, headers ...string) Response {
 	tb.Helper()
+	r, err := c.Try(method, path, body, headers...)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	return r
+}
+
+// Try sends like Do but returns transport errors instead of failing the
+// test, so that a caller can retry while the server restarts (crash tests),
+// and it may be called from any goroutine.
+func (c Client) Try(method, path string, body any, headers ...string) (Response, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -61,13 +72,13 @@ func (c Client) Do(tb testing.TB, method, path string, body any, headers ...stri
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
-			tb.Fatal(err)
+			return Response{}, err
 		}
 		rd = bytes.NewReader(data)
 	}
 	req, err := http.NewRequest(method, c.BaseURL+path, rd)
 	if err != nil {
-		tb.Fatal(err)
+		return Response{}, err
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -84,14 +95,14 @@ func (c Client) Do(tb testing.TB, method, path string, body any, headers ...stri
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		tb.Fatalf("%s %s: %v", method, path, err)
+		return Response{}, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		tb.Fatal(err)
+		return Response{}, err
 	}
-	return Response{Status: resp.StatusCode, Body: data, Header: resp.Header}
+	return Response{Status: resp.StatusCode, Body: data, Header: resp.Header}, nil
 }
 
 // Must sends like Do and fails the test unless the status is want.
