@@ -33,7 +33,8 @@ type webPersona struct {
 // against routeAccess (web/access.go): a route without a declaration
 // fails; anonymous callers are sent to the login page; roles outside a
 // route's Roles get 403; another unit gets 403 on the problem's pages;
-// everyone allowed gets the page (200) on every GET. POSTs carry a valid
+// everyone allowed gets the page (200) on every GET whose scope is not a
+// look-back's (those pages have their own tests). POSTs carry a valid
 // CSRF token and an empty form, so allowed callers get past the gate to a
 // validation or workflow answer, never 403 or the login page.
 func TestWebAccessMatrix(t *testing.T) {
