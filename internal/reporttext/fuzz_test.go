@@ -22,6 +22,10 @@ func FuzzParse(f *testing.F) {
 		"标题\n(一)关于“甲”问题\n先说明。一是短句；二是第二项。内容。十一是末项\n",
 		"\uFEFF发布日期: 2024-10-25\r\n(一)关于“甲”问题\r\n",
 		"(一)关于“\xff”问题\n一是\xfe。\n",
+		"标题\n反馈问题3个，已完成整改1个、正在整改2个，整改完成率33.3%；建立完善制度2项，追缴资金1.5万元，处理4人。\n" +
+			"(一)在“党的建设”方面\n1.关于“甲”问题\n（1）关于“乙”问题\n整改情况：一是A，二是B；三是C。\n（2）“丙”问题\n①D。②E。\n2.丁问题\n",
+		"问题一：干部管理不严。推进情况：(1)完善办法。(2)开展检查。\n问题三：关于“戊”\n第一、关于己的问题\n一是“一是”。\n",
+		"一、关于“甲”问题\n１．关于“乙”问题\n１．关于“丙”问题\n",
 	} {
 		f.Add(s)
 	}
@@ -44,7 +48,20 @@ func FuzzParse(f *testing.F) {
 				t.Errorf("invalid UTF-8 in header %q", s)
 			}
 		}
+		for _, w := range d.Warnings {
+			if w == "" || !utf8.ValidString(w) {
+				t.Errorf("bad warning %q", w)
+			}
+		}
+		for i, g := range d.Groups {
+			if g.Number != i+1 || strings.TrimSpace(g.Title) == "" || !utf8.ValidString(g.Title) {
+				t.Errorf("bad group %d: %+v", i+1, g)
+			}
+		}
 		for i, p := range d.Problems {
+			if p.Parent != nil && (p.Parent.Number < 1 || p.Parent.Number > len(d.Groups) || d.Groups[p.Parent.Number-1].Title != p.Parent.Title) {
+				t.Errorf("problem %d: parent %+v names no group", i+1, p.Parent)
+			}
 			if p.Number != i+1 {
 				t.Fatalf("problem %d has Number %d", i+1, p.Number)
 			}

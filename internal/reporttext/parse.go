@@ -6,6 +6,9 @@
 // Real reports are not machine-generated: numbering styles, quote styles and
 // heading suffixes vary between issuers, so the parser recognises the shapes
 // that occur in practice and ignores everything else instead of failing.
+// It reads a report as an outline (numbered headings and the text under
+// them), then decides which headings are sections (方面), which are problems
+// and which are groups of sub-problems.
 package reporttext
 
 import (
@@ -14,7 +17,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -30,6 +32,11 @@ var (
 	ErrTooLarge   = errors.New("reporttext: report too large")
 )
 
+// LookedFor names the heading shapes the parser recognises, for the message
+// that tells a person why nothing was found.
+const LookedFor = "(一)关于“…”问题的整改情况, 1.关于“…”问题, （1）关于…的问题, ①…问题, 第一、…问题, 问题一：…, " +
+	"a heading ending in 问题, or a heading followed by 完成情况：/推进情况：/整改情况：; sections such as (一)在“…”方面"
+
 // Status values, matching the 完成情况/推进情况 paragraph prefixes.
 const (
 	StatusCompleted  = "completed"
@@ -41,19 +48,43 @@ type Document struct {
 	Title    string // first non-empty line, e.g. 省民政厅党组关于巡视整改进展情况的通报
 	Date     string // YYYY-MM-DD from a 发布日期 line or a date near the top, else ""
 	Problems []Problem
+	// Groups are the problems that consist of sub-problems: kept as
+	// headings, never as problems of their own.
+	Groups []Group
+	// Summary is what the report's headline states about itself.
+	Summary Summary
+	// Warnings are plain sentences (Chinese) about what looks wrong: the
+	// headline's count against the problems found, a problem without
+	// measures, numbering that skips or repeats.
+	Warnings []string
 }
 
-// Problem is one 关于“…”问题 block of the report.
+// Problem is one problem block of the report.
 type Problem struct {
 	Number   int    // 1-based position in document order
 	Label    string // the label as written, e.g. "(十二)", "1." or "(1)"
 	Section  string // enclosing section heading without its label, e.g. 在“党的领导”方面, else ""
-	Title    string // exact text inside the quotes
+	Title    string // exact text inside the quotes, or the heading's text
 	Status   string // StatusCompleted, StatusInProgress or ""
+	Parent   *Parent
 	Measures []Measure
 }
 
-// Measure is one 一是/二是… item of a problem's progress paragraph.
+// Parent names the group a sub-problem belongs to.
+type Parent struct {
+	Number int    // the group's 1-based position among the document's groups
+	Title  string // the group's title
+}
+
+// Group is a problem heading whose body is only sub-problems.
+type Group struct {
+	Number  int
+	Label   string
+	Section string
+	Title   string
+}
+
+// Measure is one 一是/二是… (or ①②…, (1)(2)…) item of a problem's body.
 //
 // Most items open with a short heading sentence (一是高位谋划部署。…). When
 // an item has none (a single sentence, or a first sentence longer than
@@ -64,25 +95,11 @@ type Measure struct {
 	Text  string // the rest of the item after the heading, trimmed
 }
 
-// labelKind is the numbering style of a heading. The order is the usual
-// nesting order in official documents (一、 > (一) > 1. > (1)), and the
-// value doubles as the nesting level.
-type labelKind int
-
-const (
-	kindNone        labelKind = iota
-	kindPart                  // 一、
-	kindParenHan              // (一) or （一）
-	kindArabic                // 1. or 1、 or 1．
-	kindParenArabic           // (1) or （1）
-	numKinds
-)
-
-// Parse reads a report and returns its title, date and problems in document
-// order. It returns ErrNoProblems (and no Document) if nothing shaped like
-// a problem heading is found, since such a file is not a progress report
-// and should not seed a campaign, and an error wrapping ErrTooLarge if the
-// input exceeds MaxInputSize.
+// Parse reads a report and returns its title, date, problems in document
+// order, groups, headline and warnings. It returns ErrNoProblems (and no
+// Document) if nothing shaped like a problem heading is found, since such a
+// file is not a progress report and should not seed a campaign, and an
+// error wrapping ErrTooLarge if the input exceeds MaxInputSize.
 func Parse(r io.Reader) (*Document, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputSize+1))
 	if err != nil {
@@ -92,19 +109,18 @@ func Parse(r io.Reader) (*Document, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxInputSize)
 	}
 	lines := splitLines(string(data))
-
-	p := &parser{doc: &Document{}}
-	for _, line := range lines {
-		p.line(line)
-	}
-	p.flush()
-
-	if len(p.doc.Problems) == 0 {
+	doc := &Document{}
+	root := buildOutline(lines)
+	c := &classifier{doc: doc}
+	c.walk(root, "", nil)
+	if len(doc.Problems) == 0 {
 		return nil, ErrNoProblems
 	}
-	p.doc.Title = firstNonEmpty(lines)
-	p.doc.Date = findHeaderDate(lines)
-	return p.doc, nil
+	doc.Title = firstNonEmpty(lines)
+	doc.Date = findHeaderDate(lines)
+	doc.Summary = findSummary(lines[:c.firstLine(len(lines))])
+	doc.Warnings = append(c.warnings(), summaryWarnings(doc)...)
+	return doc, nil
 }
 
 // splitLines normalises the text (BOM, CRLF, invalid UTF-8) and splits it
@@ -120,422 +136,6 @@ func splitLines(s string) []string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	return lines
-}
-
-// parser holds the state of a single pass over the lines.
-type parser struct {
-	doc      *Document
-	sections [numKinds]string // open section heading per level
-	cur      *Problem         // problem whose body is being collected
-	curLevel labelKind
-	paras    []string // body paragraphs of cur
-}
-
-func (p *parser) line(t string) {
-	if t == "" {
-		return
-	}
-	kind, label, rest := parseLabel(t)
-	switch {
-	case kind == kindNone:
-		if p.cur != nil {
-			p.paras = append(p.paras, t)
-		}
-		return
-	case kind == kindPart:
-		// 一、/二、/三、 parts (e.g. 三、下一步整改工作打算) end everything.
-		p.flush()
-		p.closeSections(kindNone + 1)
-		return
-	}
-
-	if title, body, ok := parseProblemHeading(rest); ok {
-		p.flush()
-		p.closeSections(kind)
-		p.cur = &Problem{
-			Number:  len(p.doc.Problems) + 1,
-			Label:   label,
-			Section: p.enclosingSection(kind),
-			Title:   title,
-		}
-		p.curLevel = kind
-		if body != "" {
-			p.paras = append(p.paras, body)
-		}
-		return
-	}
-
-	if p.cur != nil && kind > p.curLevel {
-		// A deeper numbered line inside a problem is part of its body,
-		// e.g. "1.强化部署。…" under "(一)关于“…”问题".
-		p.paras = append(p.paras, t)
-		return
-	}
-
-	// A heading at the same or an outer level that is not a problem: it
-	// closes the current problem and may open a section. (1)-level
-	// headings cannot enclose anything, so they never become sections.
-	p.flush()
-	p.closeSections(kind)
-	if kind < kindParenArabic {
-		p.sections[kind] = sectionTitle(rest)
-	}
-}
-
-// closeSections forgets sections at level k and deeper, because a heading
-// at level k ends them.
-func (p *parser) closeSections(k labelKind) {
-	for i := k; i < numKinds; i++ {
-		p.sections[i] = ""
-	}
-}
-
-// enclosingSection is the innermost open section outside level k.
-func (p *parser) enclosingSection(k labelKind) string {
-	for i := k - 1; i > kindNone; i-- {
-		if p.sections[i] != "" {
-			return p.sections[i]
-		}
-	}
-	return ""
-}
-
-// flush finishes the current problem, if any.
-func (p *parser) flush() {
-	if p.cur == nil {
-		return
-	}
-	for _, para := range p.paras {
-		para, status := stripStatus(para)
-		if p.cur.Status == "" {
-			p.cur.Status = status
-		}
-		p.cur.Measures = append(p.cur.Measures, splitMeasures(para)...)
-	}
-	p.doc.Problems = append(p.doc.Problems, *p.cur)
-	p.cur = nil
-	p.paras = p.paras[:0]
-}
-
-// parseLabel splits a leading heading label off a trimmed line. label is the
-// label exactly as written so that callers can echo it back.
-func parseLabel(t string) (kind labelKind, label, rest string) {
-	r, size := utf8.DecodeRuneInString(t)
-	switch {
-	case r == '(' || r == '（':
-		i := skipSpace(t, size)
-		j := i
-		han := false
-		for j < len(t) {
-			c, n := utf8.DecodeRuneInString(t[j:])
-			if isNumeralRune(c) {
-				han = true
-			} else if !isASCIIDigit(c) {
-				break
-			}
-			j += n
-		}
-		num := t[i:j]
-		k := skipSpace(t, j)
-		c, n := utf8.DecodeRuneInString(t[k:])
-		if c != ')' && c != '）' {
-			return kindNone, "", t
-		}
-		end := k + n
-		if han {
-			if _, ok := ParseChineseNumeral(num); ok {
-				return kindParenHan, t[:end], t[end:]
-			}
-		} else if arabicOK(num) {
-			return kindParenArabic, t[:end], t[end:]
-		}
-	case isASCIIDigit(r):
-		j := 0
-		for j < len(t) && isASCIIDigit(rune(t[j])) {
-			j++
-		}
-		c, n := utf8.DecodeRuneInString(t[j:])
-		if c != '.' && c != '．' && c != '、' {
-			break
-		}
-		// "1.79万个" opens a body sentence with a decimal, not a label.
-		if next, _ := utf8.DecodeRuneInString(t[j+n:]); isASCIIDigit(next) {
-			break
-		}
-		if arabicOK(t[:j]) {
-			return kindArabic, t[:j+n], t[j+n:]
-		}
-	case isNumeralRune(r):
-		j := 0
-		for j < len(t) {
-			c, n := utf8.DecodeRuneInString(t[j:])
-			if !isNumeralRune(c) {
-				break
-			}
-			j += n
-		}
-		c, n := utf8.DecodeRuneInString(t[j:])
-		if c != '、' {
-			break
-		}
-		if _, ok := ParseChineseNumeral(t[:j]); ok {
-			return kindPart, t[:j+n], t[j+n:]
-		}
-	}
-	return kindNone, "", t
-}
-
-// arabicOK accepts 1..999 written with at most three digits; longer runs are
-// years or amounts, not labels.
-func arabicOK(s string) bool {
-	if len(s) == 0 || len(s) > 3 {
-		return false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n > 0
-}
-
-func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
-
-// skipSpace returns the index of the first non-space rune at or after i.
-func skipSpace(s string, i int) int {
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += n
-	}
-	return i
-}
-
-// quotePairs lists the quote styles seen around problem titles.
-var quotePairs = []struct{ open, close rune }{
-	{'“', '”'},
-	{'"', '"'},
-	{'「', '」'},
-}
-
-// headingSuffixes follow 问题 in problem headings; longest first so that
-// 的整改情况 is not cut at 的整改.
-var headingSuffixes = []string{"的整改进展情况", "的整改落实情况", "的整改情况", "的整改"}
-
-// parseProblemHeading recognises the 关于“…”问题的整改情况 shape in the text
-// after a label. title is the exact quoted text; body is anything written
-// on the same line after the heading, which some reports do.
-func parseProblemHeading(rest string) (title, body string, ok bool) {
-	s := strings.TrimLeftFunc(rest, unicode.IsSpace)
-	s, found := strings.CutPrefix(s, "关于")
-	if !found {
-		return "", "", false
-	}
-	s = strings.TrimLeftFunc(s, unicode.IsSpace)
-	open, n := utf8.DecodeRuneInString(s)
-	for _, q := range quotePairs {
-		if open != q.open {
-			continue
-		}
-		end := matchQuote(s[n:], q.open, q.close)
-		if end < 0 {
-			return "", "", false
-		}
-		title = s[n : n+end]
-		if strings.TrimSpace(title) == "" {
-			return "", "", false
-		}
-		tail := strings.TrimLeftFunc(s[n+end+utf8.RuneLen(q.close):], unicode.IsSpace)
-		if t, found := strings.CutPrefix(tail, "问题"); found {
-			tail = t
-			for _, suf := range headingSuffixes {
-				if t, found := strings.CutPrefix(tail, suf); found {
-					tail = t
-					break
-				}
-			}
-		}
-		body = strings.TrimLeftFunc(tail, func(r rune) bool {
-			return unicode.IsSpace(r) || strings.ContainsRune("。.:：,，;；", r)
-		})
-		return title, body, true
-	}
-	return "", "", false
-}
-
-// matchQuote returns the byte offset in s of the quote closing an already
-// opened one, honouring nesting when open and close differ (titles such as
-// 落实“两个确立”不到位 may themselves contain quotes). It returns -1 if the
-// quote is never closed on this line.
-func matchQuote(s string, open, close rune) int {
-	depth := 0
-	for i, r := range s {
-		switch {
-		case r == close && depth == 0:
-			return i
-		case r == close:
-			depth--
-		case r == open:
-			depth++
-		}
-	}
-	return -1
-}
-
-// sectionTitle is a section heading's text up to its first 。, because some
-// reports run the heading and its first paragraph together on one line.
-func sectionTitle(rest string) string {
-	s, _, _ := strings.Cut(rest, "。")
-	return trimPunct(s)
-}
-
-// trimPunct trims spaces and the separators that end clauses.
-func trimPunct(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("。:：,，;；、", r)
-	})
-}
-
-// statusPrefixes map the paragraph prefixes reports use to status values.
-var statusPrefixes = []struct{ prefix, status string }{
-	{"完成情况", StatusCompleted},
-	{"推进情况", StatusInProgress},
-}
-
-// stripStatus removes a leading 完成情况:/推进情况: so that the first item
-// marker is at the start of the paragraph, and reports which one it was.
-func stripStatus(para string) (string, string) {
-	for _, sp := range statusPrefixes {
-		if rest, ok := strings.CutPrefix(para, sp.prefix); ok {
-			rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
-			if r, n := utf8.DecodeRuneInString(rest); r == ':' || r == '：' {
-				rest = rest[n:]
-			}
-			return rest, sp.status
-		}
-	}
-	return para, ""
-}
-
-// maxMeasureTitle bounds a measure title. Reports usually open an item
-// with a short heading sentence (一是高位谋划部署。…); when the first
-// sentence is longer than this it is narrative, not a heading.
-const maxMeasureTitle = 40
-
-// splitMeasures cuts a paragraph at 一是/二是/… markers that start a
-// sentence or clause. Text before the first marker is context, not a
-// measure, and is dropped.
-func splitMeasures(para string) []Measure {
-	type span struct{ start, end int } // marker start, item start
-	var marks []span
-	atStart := true
-	for i := 0; i < len(para); {
-		r, n := utf8.DecodeRuneInString(para[i:])
-		switch {
-		case unicode.IsSpace(r):
-			// spaces keep the current sentence-start state
-		case strings.ContainsRune("。；;：:！!？?", r):
-			atStart = true
-		case atStart && isNumeralRune(r):
-			if end, ok := markerAt(para, i); ok {
-				marks = append(marks, span{i, end})
-				i = end
-				atStart = false
-				continue
-			}
-			atStart = false
-		default:
-			atStart = false
-		}
-		i += n
-	}
-
-	var out []Measure
-	for k, m := range marks {
-		end := len(para)
-		if k+1 < len(marks) {
-			end = marks[k+1].start
-		}
-		if ms, ok := newMeasure(para[m.end:end]); ok {
-			out = append(out, ms)
-		}
-	}
-	return out
-}
-
-// markerAt reports whether para[i:] starts with a numeral (一 … 九十九)
-// followed by 是, returning the offset just after 是.
-func markerAt(para string, i int) (int, bool) {
-	j := i
-	for count := 0; j < len(para) && count < 3; count++ {
-		r, n := utf8.DecodeRuneInString(para[j:])
-		if !isNumeralRune(r) {
-			break
-		}
-		j += n
-	}
-	if _, ok := ParseChineseNumeral(para[i:j]); !ok {
-		return 0, false
-	}
-	rest, ok := strings.CutPrefix(para[j:], "是")
-	if !ok {
-		return 0, false
-	}
-	return len(para) - len(rest), true
-}
-
-// isSeparator reports clause separators that may end an item before the
-// next marker (…意见和建议；二是…) and so belong to neither item.
-func isSeparator(r rune) bool {
-	return unicode.IsSpace(r) || strings.ContainsRune(",，;；、:：", r)
-}
-
-// newMeasure turns one item's text into a Measure: a short first sentence
-// is the heading (一是高位谋划部署。…) and the rest is the detail. Items
-// without such a heading keep their whole text and get a title cut from it,
-// so nothing the report says is lost.
-func newMeasure(item string) (Measure, bool) {
-	item = strings.TrimLeftFunc(item, func(r rune) bool { return isSeparator(r) || r == '。' })
-	item = strings.TrimRightFunc(item, isSeparator)
-	body := strings.TrimRightFunc(item, func(r rune) bool { return isSeparator(r) || r == '。' })
-	if body == "" {
-		return Measure{}, false
-	}
-	// A 。 that only terminates the item does not make a heading.
-	if head, _, found := strings.Cut(body, "。"); found {
-		title := strings.TrimRightFunc(head, isSeparator)
-		if title != "" && utf8.RuneCountInString(title) <= maxMeasureTitle {
-			text := strings.TrimSpace(item[len(head)+len("。"):])
-			return Measure{Title: title, Text: text}, true
-		}
-	}
-	return Measure{Title: shortTitle(body, maxMeasureTitle), Text: item}, true
-}
-
-// shortTitle cuts s to at most n runes, preferring to end at a clause
-// boundary so the title reads as a phrase rather than a broken word.
-func shortTitle(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	cut, lastClause, count := len(s), -1, 0
-	for i, r := range s {
-		if i > 0 && strings.ContainsRune(",，;；", r) {
-			lastClause = i
-		}
-		if count == n {
-			cut = i
-			break
-		}
-		count++
-	}
-	// Only use the clause boundary if it keeps a meaningful share of the
-	// allowance; otherwise a hard cut says more.
-	if lastClause >= 0 && utf8.RuneCountInString(s[:lastClause]) >= n/4 {
-		cut = lastClause
-	}
-	return strings.TrimRightFunc(s[:cut], isSeparator)
 }
 
 func firstNonEmpty(lines []string) string {

@@ -189,6 +189,7 @@ func TestParseSeed(t *testing.T) {
 func TestParseSynthetic(t *testing.T) {
 	type want struct {
 		label, section, title, status string
+		parent                        *Parent
 		measures                      []Measure
 	}
 	tests := []struct {
@@ -204,14 +205,14 @@ func TestParseSynthetic(t *testing.T) {
 				"（二）关于“乙问题”问题的整改情况\n" +
 				"完成情况：一是立行立改。已完成。\n",
 			want: []want{
-				{"（一）", "", "甲问题", StatusInProgress, []Measure{{"加强领导", "成立专班。"}, {"完善制度", "印发办法。"}}},
-				{"（二）", "", "乙问题", StatusCompleted, []Measure{{"立行立改", "已完成。"}}},
+				{"（一）", "", "甲问题", StatusInProgress, nil, []Measure{{"加强领导", "成立专班。"}, {"完善制度", "印发办法。"}}},
+				{"（二）", "", "乙问题", StatusCompleted, nil, []Measure{{"立行立改", "已完成。"}}},
 			},
 		},
 		{
 			name: "ASCII quotes",
 			in:   "标题\n(一)关于\"丙\"问题的整改情况。\n推进情况:一是甲。乙。\n",
-			want: []want{{"(一)", "", "丙", StatusInProgress, []Measure{{"甲", "乙。"}}}},
+			want: []want{{"(一)", "", "丙", StatusInProgress, nil, []Measure{{"甲", "乙。"}}}},
 		},
 		{
 			name: "nested sections with Arabic numbering",
@@ -223,19 +224,18 @@ func TestParseSynthetic(t *testing.T) {
 				"(二)在“作风建设”方面存在的问题。\n" +
 				"1．关于“W”问题\n",
 			want: []want{
-				{"1.", "在“党的领导”方面", "X", StatusCompleted, []Measure{{"措施A", "内容A。"}}},
-				{"(1)", "在“党的领导”方面", "Y", "", []Measure{{"措施B", "内容B。"}}},
-				{"2、", "在“党的领导”方面", "Z", StatusInProgress, []Measure{{"措施C", "措施C。"}}},
-				{"1．", "在“作风建设”方面存在的问题", "W", "", nil},
+				{"1.", "在“党的领导”方面", "X", StatusCompleted, nil, []Measure{{"措施A", "内容A。"}}},
+				{"(1)", "在“党的领导”方面", "Y", "", nil, []Measure{{"措施B", "内容B。"}}},
+				{"2、", "在“党的领导”方面", "Z", StatusInProgress, nil, []Measure{{"措施C", "措施C。"}}},
+				{"1．", "在“作风建设”方面存在的问题", "W", "", nil, nil},
 			},
 		},
 		{
 			name: "full-width (1) items under a problem",
 			in:   "标题\n1.关于“X”问题\n（1）关于“Y”问题。一是措施。内容。\n（2）关于“Z”\n",
 			want: []want{
-				{"1.", "", "X", "", nil},
-				{"（1）", "", "Y", "", []Measure{{"措施", "内容。"}}},
-				{"（2）", "", "Z", "", nil},
+				{label: "（1）", title: "Y", parent: &Parent{1, "X"}, measures: []Measure{{"措施", "内容。"}}},
+				{label: "（2）", title: "Z", parent: &Parent{1, "X"}},
 			},
 		},
 		{
@@ -250,14 +250,14 @@ func TestParseSynthetic(t *testing.T) {
 				"(七)关于 “落实“两个维护”不到位” 问题 。\n" +
 				"　　(八)关于“辛”问题的整改进展情况\n",
 			want: []want{
-				{"(一)", "", "甲", "", nil},
-				{"(二)", "", "乙", "", nil},
-				{"(三)", "", "丙", "", nil},
-				{"(四)", "", "丁", "", nil},
-				{"(五)", "", "戊。己", "", nil},
-				{"(六)", "", "庚", "", nil},
-				{"(七)", "", "落实“两个维护”不到位", "", nil},
-				{"(八)", "", "辛", "", nil},
+				{"(一)", "", "甲", "", nil, nil},
+				{"(二)", "", "乙", "", nil, nil},
+				{"(三)", "", "丙", "", nil, nil},
+				{"(四)", "", "丁", "", nil, nil},
+				{"(五)", "", "戊。己", "", nil, nil},
+				{"(六)", "", "庚", "", nil, nil},
+				{"(七)", "", "落实“两个维护”不到位", "", nil, nil},
+				{"(八)", "", "辛", "", nil, nil},
 			},
 		},
 		{
@@ -267,7 +267,7 @@ func TestParseSynthetic(t *testing.T) {
 				"三、下一步整改工作打算\n下一步,将继续整改。\n" +
 				"(一)进一步加强党的领导。一是学习。深入学习。\n" +
 				"(二)进一步加强党的建设。\n",
-			want: []want{{"(一)", "", "甲", StatusInProgress, []Measure{{"做了", "详情。"}}}},
+			want: []want{{"(一)", "", "甲", StatusInProgress, nil, []Measure{{"做了", "详情。"}}}},
 		},
 		{
 			name: "item markers",
@@ -275,7 +275,7 @@ func TestParseSynthetic(t *testing.T) {
 				"推进情况:先说明背景。一是短句没有句号；二是第二项。内容二。 三是第三项\n" +
 				"统一是原则。一是新段落。第二段。\n" +
 				"十一是十一项。内容。\n",
-			want: []want{{"(一)", "", "甲", StatusInProgress, []Measure{
+			want: []want{{"(一)", "", "甲", StatusInProgress, nil, []Measure{
 				{"短句没有句号", "短句没有句号"},
 				{"第二项", "内容二。"},
 				{"第三项", "第三项"},
@@ -288,7 +288,7 @@ func TestParseSynthetic(t *testing.T) {
 			in: "标题\n(一)关于“甲”问题\n" +
 				"一是" + strings.Repeat("长", 30) + ",第二分句" + strings.Repeat("长", 30) + "。\n" +
 				"一是" + strings.Repeat("无", 50) + "\n",
-			want: []want{{"(一)", "", "甲", "", []Measure{
+			want: []want{{"(一)", "", "甲", "", nil, []Measure{
 				{strings.Repeat("长", 30), strings.Repeat("长", 30) + ",第二分句" + strings.Repeat("长", 30) + "。"},
 				{strings.Repeat("无", 40), strings.Repeat("无", 50)},
 			}}},
@@ -297,19 +297,19 @@ func TestParseSynthetic(t *testing.T) {
 			name: "deeper numbered lines are body text",
 			in:   "标题\n(一)关于“甲”问题\n1.强化部署。一是开会。会议。\n(1)细化。\n(二)关于“乙”问题\n",
 			want: []want{
-				{"(一)", "", "甲", "", []Measure{{"开会", "会议。"}}},
-				{"(二)", "", "乙", "", nil},
+				{"(一)", "", "甲", "", nil, []Measure{{"强化部署", "一是开会。会议。"}}},
+				{"(二)", "", "乙", "", nil, nil},
 			},
 		},
 		{
 			name: "decimal at line start is not a label",
 			in:   "标题\n(一)关于“甲”问题\n1.79万个站点。一是建站。已建。\n",
-			want: []want{{"(一)", "", "甲", "", []Measure{{"建站", "已建。"}}}},
+			want: []want{{"(一)", "", "甲", "", nil, []Measure{{"建站", "已建。"}}}},
 		},
 		{
 			name: "CRLF and BOM",
 			in:   "\uFEFF标题\r\n(一)关于“甲”问题\r\n推进情况:一是做了。\r\n",
-			want: []want{{"(一)", "", "甲", StatusInProgress, []Measure{{"做了", "做了。"}}}},
+			want: []want{{"(一)", "", "甲", StatusInProgress, nil, []Measure{{"做了", "做了。"}}}},
 		},
 	}
 	for _, tc := range tests {
@@ -327,6 +327,9 @@ func TestParseSynthetic(t *testing.T) {
 					t.Errorf("problem %d = {%d %q %q %q %q}, want {%d %q %q %q %q}",
 						i+1, p.Number, p.Label, p.Section, p.Title, p.Status,
 						i+1, w.label, w.section, w.title, w.status)
+				}
+				if !reflect.DeepEqual(p.Parent, w.parent) {
+					t.Errorf("problem %d parent = %+v, want %+v", i+1, p.Parent, w.parent)
 				}
 				if !reflect.DeepEqual(p.Measures, w.measures) {
 					t.Errorf("problem %d measures = %q, want %q", i+1, p.Measures, w.measures)
@@ -428,4 +431,33 @@ func TestChineseNumeral(t *testing.T) {
 			t.Errorf("ParseChineseNumeral(一十二) = %d, %v", n, ok)
 		}
 	})
+}
+
+func TestSplitMeasures(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     []string
+		titles []string
+		values []int
+	}{
+		{"run-on items after commas", []string{"一是健全制度，二是加强监督；三是严肃问责。"}, []string{"健全制度", "加强监督", "严肃问责"}, []int{1, 2, 3}},
+		{"circled numbers", []string{"①完善台账。逐项销号。②开展培训。"}, []string{"完善台账", "开展培训"}, []int{1, 2}},
+		{"parenthesised numbers in a body", []string{"已采取措施：（1）修订办法。已印发。(2)开展检查，发现问题3个。"}, []string{"修订办法", "开展检查，发现问题3个"}, []int{1, 2}},
+		{"numbered lines", []string{"1.强化部署。一是开会。", "2、完善制度。"}, []string{"强化部署", "完善制度"}, []int{1, 2}},
+		{"not inside quotes or book titles", []string{"一是学习《关于一是二是的规定》，落实“一是一、二是二”要求。二是整改。"}, []string{"学习《关于一是二是的规定》，落实“一是一、二是二”要求", "整改"}, []int{1, 2}},
+		{"not on a word containing 一是", []string{"坚持标准统一是前提。一是统一标准。"}, []string{"统一标准"}, []int{1}},
+		{"repeated number kept", []string{"一是甲。二是乙。二是丙。"}, []string{"甲", "乙", "丙"}, []int{1, 2, 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ms, values := splitMeasures(tc.in)
+			var titles []string
+			for _, m := range ms {
+				titles = append(titles, m.Title)
+			}
+			if !reflect.DeepEqual(titles, tc.titles) || !reflect.DeepEqual(values, tc.values) {
+				t.Errorf("got %q %v, want %q %v", titles, values, tc.titles, tc.values)
+			}
+		})
+	}
 }
