@@ -19,7 +19,7 @@ import (
 const maxUploadBytes = importer.MaxFileSize + 64<<10
 
 // importFile imports a ledger (.xlsx, .csv) or a report text (.txt, .md,
-// .docx) into a campaign: POST /campaigns/:id/import as multipart/form-data
+// .docx, .html, .htm) into a campaign: POST /campaigns/:id/import as multipart/form-data
 // with the file in field "file", or as the raw body with ?filename=. Query:
 // dry_run=true writes nothing and answers what was found; create_units=true
 // creates units the ledger names that do not exist.
@@ -63,7 +63,7 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 		if name == "" {
 			return nil, domain.Errorf(domain.EInvalid, "send the file as multipart/form-data in field \"file\", or as the body with ?filename=NAME.xlsx")
 		}
-		return s.svc.ReadImport(name, c.Request.Body)
+		return s.svc.ReadImport(c.Request.Context(), name, c.Request.Body)
 	}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -85,7 +85,7 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 			continue
 		}
 		defer part.Close()
-		return s.svc.ReadImport(part.FileName(), part)
+		return s.svc.ReadImport(c.Request.Context(), part.FileName(), part)
 	}
 }
 
@@ -95,13 +95,17 @@ type importErrorBody struct {
 }
 
 // renderImportError adds the rejected rows to the error body, and answers
-// 413 for a file over the limit.
+// 413 for a file over the limit and 415 for a file of a type not taken.
 func (s *Server) renderImportError(c *gin.Context, err error) {
 	var rejected *importer.Rejected
 	switch {
 	case errors.As(err, &rejected):
 		c.AbortWithStatusJSON(http.StatusBadRequest, importErrorBody{
 			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)}, Rows: rejected.Rows,
+		})
+	case errors.Is(err, importer.ErrUnsupported):
+		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, errorBody{
+			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)},
 		})
 	case errors.Is(err, importer.ErrTooLarge):
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, errorBody{

@@ -15,6 +15,11 @@ func newCatalogue() catalogue {
 			cat[code][k] = v
 		}
 	}
+	for code, msgs := range importMessages {
+		for k, v := range msgs {
+			cat[code][k] = v
+		}
+	}
 	return cat
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,8 +17,8 @@ import (
 // the multipart envelope and the other fields.
 const maxUploadBytes = importer.MaxFileSize + 64<<10
 
-// importUpload imports a ledger (.xlsx, .csv) or report text (.txt, .md,
-// .docx) into the campaign, as POST /api/v1/campaigns/:id/import does:
+// importUpload imports a ledger (.xlsx, .csv), a report (.txt, .md, .docx,
+// .html, .htm) or pasted report text into the campaign, as POST /api/v1/campaigns/:id/import does:
 // "preview" is a dry run that writes nothing; "import" writes it all or
 // nothing. A rerun skips the problems the campaign already has, so a
 // double submit imports once.
@@ -44,28 +45,41 @@ func (h *Handler) importUpload(c *gin.Context) {
 		} else {
 			imp = nil
 		}
-		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, httpx.StatusOf(domain.ErrorCode(err)), f, imp) }, "import")
+		status := httpx.StatusOf(domain.ErrorCode(err))
+		if errors.Is(err, importer.ErrUnsupported) {
+			status = http.StatusUnsupportedMediaType
+		}
+		h.formFailed(c, err, func(f *forms) { h.showReports(c, id, status, f, imp) }, "import")
 		return
 	}
 	h.showReports(c, id, http.StatusOK, &forms{name: "import", values: c.Request.PostForm}, imp)
 }
 
 func (h *Handler) readAndImport(c *gin.Context, u domain.User, id int64, opts service.ImportOptions, imp *importView) error {
+	ctx := c.Request.Context()
+	var plan *importer.Plan
 	fh, err := c.FormFile("file")
-	if err != nil {
-		return domain.Errorf(domain.EInvalid, "choose a file to import")
+	switch {
+	case err == nil && fh.Size > 0:
+		imp.File = fh.Filename
+		f, err := fh.Open()
+		if err != nil {
+			return domain.Errorf(domain.EInvalid, "the file could not be read")
+		}
+		defer f.Close()
+		if plan, err = h.svc.ReadImport(ctx, fh.Filename, f); err != nil {
+			return err
+		}
+	case strings.TrimSpace(c.PostForm("text")) != "":
+		// Text pasted from a web page or a document reads as a .txt file.
+		imp.File = h.langOf(c).T("imp.pasted")
+		if plan, err = h.svc.ReadImport(ctx, "pasted.txt", strings.NewReader(c.PostForm("text"))); err != nil {
+			return err
+		}
+	default:
+		return domain.Errorf(domain.EInvalid, "choose a file to import, or paste the report's text")
 	}
-	imp.File = fh.Filename
-	f, err := fh.Open()
-	if err != nil {
-		return domain.Errorf(domain.EInvalid, "the file could not be read")
-	}
-	defer f.Close()
-	plan, err := h.svc.ReadImport(fh.Filename, f)
-	if err != nil {
-		return err
-	}
-	imp.Result, err = h.svc.Import(c.Request.Context(), u, id, plan, opts)
+	imp.Result, err = h.svc.Import(ctx, u, id, plan, opts)
 	return err
 }
 

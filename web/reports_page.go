@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -41,6 +42,34 @@ func (v *importView) Measures() int {
 		n += len(p.Measures)
 	}
 	return n
+}
+
+// summaryItem is one figure of a report's headline: its catalogue key and
+// the number as written.
+type summaryItem struct{ Key, Value string }
+
+// Summary lists the figures the previewed report's headline states.
+func (v *importView) Summary() []summaryItem {
+	s := v.Result.Summary
+	var out []summaryItem
+	addInt := func(key string, n *int) {
+		if n != nil {
+			out = append(out, summaryItem{key, strconv.Itoa(*n)})
+		}
+	}
+	addFloat := func(key string, f *float64) {
+		if f != nil {
+			out = append(out, summaryItem{key, strconv.FormatFloat(*f, 'f', -1, 64)})
+		}
+	}
+	addInt("imp.sum.problems", s.Problems)
+	addInt("imp.sum.completed", s.Completed)
+	addInt("imp.sum.progress", s.InProgress)
+	addFloat("imp.sum.rate", s.CompletionRate)
+	addInt("imp.sum.rules", s.Regulations)
+	addFloat("imp.sum.money", s.MoneyYuan)
+	addInt("imp.sum.people", s.People)
+	return out
 }
 
 // readCampaignRoles may download a whole campaign's report or ledger, as

@@ -122,6 +122,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
 	a.service.Metrics = a.metrics
+	if cfg.ImportConcurrency > 0 {
+		a.service.ImportSlots = make(chan struct{}, cfg.ImportConcurrency)
+	}
 	if a.service.Blobs, err = blobStore(cfg); err != nil {
 		return nil, err
 	}

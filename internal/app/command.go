@@ -36,6 +36,9 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 		return nil, err
 	}
 	a.service = service.New(a.store, nil, logger, cfg.TokenTTL)
+	if cfg.ImportConcurrency > 0 {
+		a.service.ImportSlots = make(chan struct{}, cfg.ImportConcurrency)
+	}
 	if !withTemporal {
 		return a, nil
 	}

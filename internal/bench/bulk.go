@@ -122,7 +122,7 @@ func (b *bench) rawStarts(ctx context.Context, firstNumber, n int) error {
 func (b *bench) importLedger(ctx context.Context, units []domain.Unit, firstNumber, n int) error {
 	svc := b.svc.Service()
 	file := ledgerCSV(units, firstNumber, n, domain.DateOf(svc.Now()))
-	plan, err := svc.ReadImport("bench.csv", bytes.NewReader(file))
+	plan, err := svc.ReadImport(ctx, "bench.csv", bytes.NewReader(file))
 	if err != nil {
 		return err
 	}

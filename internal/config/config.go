@@ -63,6 +63,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics requires; empty
 	// means /metrics answers loopback clients only.
 	MetricsToken string
+	// ImportConcurrency bounds how many import files are read at once
+	// (RECTIFY_IMPORT_CONCURRENCY), each within a fixed memory budget.
+	ImportConcurrency int
 	// WorkflowCacheSize bounds the open workflows kept in memory, by the
 	// worker and by the embedded server each (RECTIFY_WORKFLOW_CACHE).
 	WorkflowCacheSize int
@@ -111,6 +114,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := getenv("RECTIFY_WORKFLOW_CACHE"); v != "" {
 		if _, err := fmt.Sscan(v, &c.WorkflowCacheSize); err != nil || c.WorkflowCacheSize < 10 || c.WorkflowCacheSize > 1_000_000 {
 			return Config{}, fmt.Errorf("RECTIFY_WORKFLOW_CACHE: %q is not a number of workflows between 10 and 1000000", v)
+		}
+	}
+	c.ImportConcurrency = 2
+	if v := getenv("RECTIFY_IMPORT_CONCURRENCY"); v != "" {
+		if _, err := fmt.Sscan(v, &c.ImportConcurrency); err != nil || c.ImportConcurrency < 1 || c.ImportConcurrency > 64 {
+			return Config{}, fmt.Errorf("RECTIFY_IMPORT_CONCURRENCY: %q is not a number of imports between 1 and 64", v)
 		}
 	}
 	if v := getenv("RECTIFY_TEMPORAL_PORT"); v != "" {

@@ -49,15 +49,19 @@ func (k MeasureKind) Valid() bool {
 // Problem is one feedback item and the state of its rectification. The
 // workflow owns it; the store keeps a copy for reading.
 type Problem struct {
-	ID          int64     `json:"id"`
-	CampaignID  int64     `json:"campaign_id"`
-	Number      int       `json:"number"`
-	Section     string    `json:"section,omitempty"`
-	Title       string    `json:"title"`
-	Description string    `json:"description,omitempty"`
-	Stage       Stage     `json:"stage"`
-	LeadUnitID  int64     `json:"lead_unit_id,omitempty"`
-	Measures    []Measure `json:"measures"`
+	ID          int64  `json:"id"`
+	CampaignID  int64  `json:"campaign_id"`
+	Number      int    `json:"number"`
+	Section     string `json:"section,omitempty"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	// ParentNumber and ParentTitle name the group of sub-problems this
+	// problem belongs to (a heading of the report, not a problem).
+	ParentNumber int       `json:"parent_number,omitempty"`
+	ParentTitle  string    `json:"parent_title,omitempty"`
+	Stage        Stage     `json:"stage"`
+	LeadUnitID   int64     `json:"lead_unit_id,omitempty"`
+	Measures     []Measure `json:"measures"`
 	// Policy is the campaign's deadline rules, fixed when the problem starts.
 	Policy Policy `json:"policy"`
 	// StageSince is when the problem entered its stage (ack and review
@@ -164,6 +168,11 @@ type NewProblem struct {
 	Section     string
 	Title       string
 	Description string
+	// ParentNumber and ParentTitle name the group (a problem made of
+	// sub-problems, kept as a heading) this problem belongs to; 0 and ""
+	// for a problem of its own.
+	ParentNumber int
+	ParentTitle  string
 }
 
 // Validate checks and trims a new problem.
@@ -171,7 +180,12 @@ func (n *NewProblem) Validate() error {
 	n.Title = strings.TrimSpace(n.Title)
 	n.Section = strings.TrimSpace(n.Section)
 	n.Description = strings.TrimSpace(n.Description)
+	n.ParentTitle = strings.TrimSpace(n.ParentTitle)
 	switch {
+	case len([]rune(n.ParentTitle)) > MaxTitleLen:
+		return Errorf(EInvalid, "the title of the group the problem belongs to is too long (at most %d characters)", MaxTitleLen)
+	case n.ParentNumber < 0 || n.ParentNumber > 100000 || (n.ParentNumber > 0) != (n.ParentTitle != ""):
+		return Errorf(EInvalid, "a problem's group needs both a number (1 to 100000) and a title")
 	case n.Title == "":
 		return Errorf(EInvalid, "title is required")
 	case len([]rune(n.Title)) > MaxTitleLen:

@@ -38,13 +38,34 @@ func DocxText(data []byte) (string, error) {
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxUnzippedXML + 1}
 	text, err := paragraphs(lr)
-	if lr.N <= 0 {
+	switch {
+	case lr.N <= 0:
 		return "", domain.Errorf(domain.EInvalid, "the docx document is too large once unpacked")
-	} else if err != nil {
+	case errors.Is(err, errTooDeep):
+		return "", domain.Errorf(domain.EInvalid, "the docx document nests its elements more than %d deep; no document from Word or WPS does: save it again as .docx", maxDocxDepth)
+	case errors.Is(err, errTooManyElements):
+		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d elements; a report has far fewer", maxDocxElements)
+	case errors.Is(err, errTooMuchText):
+		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d MB of text", MaxFileSize>>20)
+	case err != nil:
 		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml is not well-formed)")
 	}
 	return text, nil
 }
+
+// Limits on word/document.xml that keep a hostile document's cost fixed:
+// nesting (the XML decoder keeps a record per open element), elements, and
+// the text collected.
+const (
+	maxDocxDepth    = 256
+	maxDocxElements = 1_000_000
+)
+
+var (
+	errTooDeep         = errors.New("docx: too deep")
+	errTooManyElements = errors.New("docx: too many elements")
+	errTooMuchText     = errors.New("docx: too much text")
+)
 
 // paragraphs walks WordprocessingML: text runs (w:t) inside paragraphs
 // (w:p); w:tab and w:br/w:cr become a tab and a line break.
@@ -53,6 +74,7 @@ func paragraphs(r io.Reader) (string, error) {
 	dec := xml.NewDecoder(r)
 	var b strings.Builder
 	inText := false
+	depth, elements := 0, 0
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -62,6 +84,14 @@ func paragraphs(r io.Reader) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			depth++
+			elements++
+			if depth > maxDocxDepth {
+				return "", errTooDeep
+			}
+			if elements > maxDocxElements {
+				return "", errTooManyElements
+			}
 			if t.Name.Space != w {
 				continue
 			}
@@ -74,6 +104,7 @@ func paragraphs(r io.Reader) (string, error) {
 				b.WriteByte('\n')
 			}
 		case xml.EndElement:
+			depth--
 			if t.Name.Space != w {
 				continue
 			}
@@ -82,6 +113,9 @@ func paragraphs(r io.Reader) (string, error) {
 				inText = false
 			case "p":
 				b.WriteByte('\n')
+			}
+			if b.Len() > MaxFileSize {
+				return "", errTooMuchText
 			}
 		case xml.CharData:
 			if inText {

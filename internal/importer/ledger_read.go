@@ -39,12 +39,14 @@ const (
 	colCoUnits
 	colLeader
 	colDeadline
+	colParent
 	numColumns
 )
 
 var columnNames = [numColumns][]string{
 	colNumber:      {"问题编号", "编号", "序号", "问题序号", "number", "no"},
 	colSection:     {"所属方面", "方面", "问题类别", "section"},
+	colParent:      {"所属问题", "上级问题", "parent"},
 	colTitle:       {"问题", "问题标题", "问题名称", "反馈问题", "title", "problem"},
 	colDescription: {"问题描述", "具体表现", "description"},
 	colMeasure:     {"整改措施", "措施", "measure"},
@@ -75,8 +77,12 @@ func readXLSX(data []byte, now time.Time) (*Plan, error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return nil, domain.Errorf(domain.EInvalid, "the file is not an xlsx workbook (it is not a zip archive; save it from Excel or WPS as .xlsx)")
 	}
-	if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
 		return nil, domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its zip archive cannot be opened)")
+	}
+	if err := checkSharedStrings(zr); err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzippedXML,
@@ -191,8 +197,9 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Format: FormatLedger}
-	byNumber := map[int]int{} // number → index in plan.Problems
+	plan := &Plan{Format: FormatLedger, Groups: []Group{}, Warnings: []string{}}
+	byNumber := map[int]int{}  // number → index in plan.Problems
+	groups := map[string]int{} // group title → number, in order of appearance
 	var rej rejections
 	for i := head + 1; i < len(records); i++ {
 		rec, row := records[i], i+1
@@ -211,6 +218,10 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 			rej.add(row, "问题编号 %q is not a whole number between 1 and 100000", get(colNumber))
 		}
 		np := domain.NewProblem{Number: number, Section: get(colSection), Title: get(colTitle), Description: get(colDescription)}
+		if parent := get(colParent); parent != "" {
+			// Checked here; numbered below, by order of appearance.
+			np.ParentNumber, np.ParentTitle = 1, parent
+		}
 		if err := np.Validate(); err != nil {
 			rej.add(row, "%s", domain.ErrorMessage(err))
 		}
@@ -226,6 +237,15 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 				Number: number, Section: np.Section, Title: np.Title, Description: np.Description,
 				Measures: []Measure{}, Row: row,
 			})
+			if parent := get(colParent); parent != "" {
+				n, ok := groups[parent]
+				if !ok {
+					n = len(plan.Groups) + 1
+					groups[parent] = n
+					plan.Groups = append(plan.Groups, Group{Number: n, Section: np.Section, Title: parent})
+				}
+				plan.Problems[idx].Parent = &Parent{Number: n, Title: parent}
+			}
 		}
 		p := &plan.Problems[idx]
 		switch {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/reporttext"
 )
 
 // MaxFileSize bounds an imported file. Real ledgers and reports are well
@@ -35,13 +36,36 @@ const maxListedRows = 20
 // Formats an import may come in.
 const (
 	FormatLedger = "ledger" // .xlsx, .csv
-	FormatText   = "text"   // .txt, .md, .docx
+	FormatText   = "text"   // .txt, .md, .docx, .html, pasted text
 )
 
+// Accepted names the file types an import takes, for messages.
+const Accepted = "a ledger (.xlsx, .csv) or a report (.txt, .md, .docx, .html, .htm)"
+
 // Plan is what a file says: problems in file order, each with its measures.
+// A report text also gives its groups (problems made of sub-problems, kept
+// as headings), what its headline states, and warnings about what looks
+// wrong.
 type Plan struct {
-	Format   string    `json:"-"`
-	Problems []Problem `json:"problems"`
+	Format   string             `json:"-"`
+	Problems []Problem          `json:"problems"`
+	Groups   []Group            `json:"groups"`
+	Summary  reporttext.Summary `json:"summary"`
+	Warnings []string           `json:"warnings"`
+}
+
+// Group is a problem heading whose body is only sub-problems: each
+// sub-problem is a problem with it as parent.
+type Group struct {
+	Number  int    `json:"number"`
+	Section string `json:"section"`
+	Title   string `json:"title"`
+}
+
+// Parent names the group of a sub-problem.
+type Parent struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
 }
 
 // Problem is one problem of a plan. A ledger's rows with the same number
@@ -51,6 +75,7 @@ type Problem struct {
 	Section     string    `json:"section"`
 	Title       string    `json:"title"`
 	Description string    `json:"description,omitempty"`
+	Parent      *Parent   `json:"parent,omitempty"`
 	Measures    []Measure `json:"measures"`
 	// Row is the first row (ledger) that names the problem, for messages.
 	Row int `json:"-"`
@@ -133,11 +158,11 @@ func (r rejections) err() error {
 func Read(name string, r io.Reader, now time.Time) (*Plan, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	switch ext {
-	case ".xlsx", ".csv", ".txt", ".md", ".docx":
+	case ".xlsx", ".csv", ".txt", ".md", ".docx", ".html", ".htm":
 	case ".xls", ".doc", ".wps", ".et":
-		return nil, domain.Errorf(domain.EInvalid, "%s files (the old Office format) cannot be read: save the file as .xlsx or .docx", ext)
+		return nil, unsupported("%s files (the old Office format) cannot be read: save the file as .xlsx or .docx; accepted: %s", ext, Accepted)
 	default:
-		return nil, domain.Errorf(domain.EInvalid, "unsupported file type %q: import a ledger (.xlsx, .csv) or a report text (.txt, .md, .docx)", ext)
+		return nil, unsupported("unsupported file type %q: import %s", ext, Accepted)
 	}
 	data, err := readLimited(r)
 	if err != nil {
@@ -154,9 +179,26 @@ func Read(name string, r io.Reader, now time.Time) (*Plan, error) {
 			return nil, err
 		}
 		return readText(text)
-	default:
-		return readText(string(data))
 	}
+	text, err := DecodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	if ext == ".html" || ext == ".htm" {
+		if text, err = HTMLText(text); err != nil {
+			return nil, err
+		}
+	}
+	return readText(text)
+}
+
+// ErrUnsupported is in the chain of every error for a file of a type an
+// import does not take, or binary data where text was expected, so the
+// API can answer 415.
+var ErrUnsupported = errors.New("importer: unsupported file type")
+
+func unsupported(format string, args ...any) error {
+	return errors.Join(ErrUnsupported, domain.Errorf(domain.EInvalid, format, args...))
 }
 
 // readLimited reads at most MaxFileSize bytes and refuses more or none.

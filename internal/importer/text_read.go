@@ -20,21 +20,33 @@ func readText(text string) (*Plan, error) {
 	text = markdownMarks.ReplaceAllString(text, "")
 	doc, err := reporttext.Parse(strings.NewReader(text))
 	if errors.Is(err, reporttext.ErrNoProblems) {
-		return nil, domain.Errorf(domain.EInvalid, "no problems were recognised in the text: a report lists each as a line such as (一)关于“…”问题的整改情况")
+		return nil, domain.Errorf(domain.EInvalid, "no problems were recognised in the text; looked for headings such as %s", reporttext.LookedFor)
 	} else if errors.Is(err, reporttext.ErrTooLarge) {
 		return nil, TooLarge()
 	} else if err != nil {
 		return nil, domain.Errorf(domain.EInvalid, "the text could not be read")
 	}
-	plan := &Plan{Format: FormatText, Problems: make([]Problem, 0, len(doc.Problems))}
+	plan := &Plan{
+		Format: FormatText, Problems: make([]Problem, 0, len(doc.Problems)), Groups: make([]Group, 0, len(doc.Groups)),
+		Summary: doc.Summary, Warnings: append([]string{}, doc.Warnings...),
+	}
+	for _, g := range doc.Groups {
+		plan.Groups = append(plan.Groups, Group{Number: g.Number, Section: g.Section, Title: g.Title})
+	}
 	var rej rejections
 	for _, rp := range doc.Problems {
 		np := domain.NewProblem{Number: rp.Number, Section: rp.Section, Title: rp.Title, Description: describe(rp.Measures)}
+		if rp.Parent != nil {
+			np.ParentNumber, np.ParentTitle = rp.Parent.Number, rp.Parent.Title
+		}
 		if err := np.Validate(); err != nil {
 			rej.add(0, "problem %d (%s): %s", rp.Number, rp.Label, domain.ErrorMessage(err))
 			continue
 		}
 		p := Problem{Number: np.Number, Section: np.Section, Title: np.Title, Description: np.Description, Measures: []Measure{}}
+		if np.ParentNumber > 0 {
+			p.Parent = &Parent{Number: np.ParentNumber, Title: np.ParentTitle}
+		}
 		for _, m := range rp.Measures {
 			p.Measures = append(p.Measures, Measure{Title: m.Title, Text: m.Text})
 		}

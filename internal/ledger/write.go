@@ -25,17 +25,18 @@ const (
 	SheetSummary = "汇总"
 )
 
-// Header is the ledger's header row. 所属方面 comes last, after the columns
-// people read, because only a re-import needs it.
+// Header is the ledger's header row. 所属方面 and 所属问题 (the section and
+// the group of sub-problems a problem is under: the report's upper two
+// levels) come last, after the columns people read most.
 var Header = []string{
 	"序号", "问题", "整改措施", "类型", "责任领导", "牵头单位", "配合单位",
-	"整改时限(原定)", "整改时限(当前)", "状态", "最新进展", "佐证材料数", "销号日期", "所属方面",
+	"整改时限(原定)", "整改时限(当前)", "状态", "最新进展", "佐证材料数", "销号日期", "所属方面", "所属问题",
 }
 
 // Column widths (in Excel's units, about one Latin character; a Chinese
 // character takes two): at least the header's, at most these, so long text
 // wraps instead of making a column a page wide.
-var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24}
+var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24, 30}
 
 // Input is what a ledger is made of.
 type Input struct {
@@ -167,7 +168,7 @@ func ledgerRows(in Input) []row {
 		if len(p.Measures) == 0 {
 			out = append(out, row{cells: []string{
 				fmt.Sprint(p.Number), p.Title, "", "", "", "", "", "", "",
-				StageName(p.Stage), "", "0", closed, p.Section,
+				StageName(p.Stage), "", "0", closed, p.Section, p.ParentTitle,
 			}})
 			continue
 		}
@@ -185,7 +186,7 @@ func ledgerRows(in Input) []row {
 					fmt.Sprint(p.Number), p.Title, m.Title, kindName(m.Kind), m.ResponsibleLeader,
 					unit(m.LeadUnitID), strings.Join(co, "、"), string(originalDeadline(m)), string(m.Deadline),
 					measureStatus(p, m), latest,
-					fmt.Sprint(in.Evidence[[2]int64{p.ID, m.ID}]), closed, p.Section,
+					fmt.Sprint(in.Evidence[[2]int64{p.ID, m.ID}]), closed, p.Section, p.ParentTitle,
 				},
 				light: LightOf(p, m, in.Now),
 				lead:  unit(m.LeadUnitID),

@@ -60,6 +60,8 @@ const (
 	BlockProblem                      // （一）关于“…”问题的整改情况。
 	BlockPara                         // body text
 	BlockClosing                      // the contact line
+	BlockSection                      // （一）在“…”方面: a section of problems
+	BlockGroup                        // 1.关于“…”问题: a problem made of sub-problems
 )
 
 // Block is one line of the report.
@@ -94,10 +96,7 @@ func Build(in Input) Document {
 
 	add(BlockPart, PartProgress)
 	add(BlockPara, headline(in.Problems, in.Outcomes))
-	for i, p := range in.Problems {
-		add(BlockProblem, fmt.Sprintf("（%s）关于“%s”问题的整改情况。", reporttext.ChineseNumeral(i+1), oneLine(p.Title)))
-		add(BlockPara, progress(p))
-	}
+	addProblems(&d, in.Problems)
 
 	add(BlockPart, PartNextSteps)
 	addParagraphs(&d, in.Narrative.NextSteps, "（下一步整改工作打算由整改工作领导小组填写。）")
@@ -107,6 +106,76 @@ func Build(in Input) Document {
 	}
 	add(BlockClosing, closing)
 	return d
+}
+
+// addProblems writes the problems. Flat, each is "（N）关于“…”问题的整改情况。".
+// With sections or groups, the report has three levels, numbered so that
+// the text importer reads them back as they were: sections （一）, problems
+// and groups 1. within a section, sub-problems （1） within a group (without
+// sections: groups and problems （一）, sub-problems 1.).
+func addProblems(d *Document, problems []domain.Problem) {
+	add := func(k BlockKind, text string) { d.Blocks = append(d.Blocks, Block{Kind: k, Text: text}) }
+	nested := false
+	for _, p := range problems {
+		if p.Section != "" || p.ParentTitle != "" {
+			nested = true
+		}
+	}
+	heading := func(label, title string) string {
+		return fmt.Sprintf("%s关于“%s”问题的整改情况。", label, oneLine(title))
+	}
+	if !nested {
+		for i, p := range problems {
+			add(BlockProblem, heading("（"+reporttext.ChineseNumeral(i+1)+"）", p.Title))
+			add(BlockPara, progress(p))
+		}
+		return
+	}
+	withSections := false
+	for _, p := range problems {
+		if p.Section != "" {
+			withSections = true
+		}
+	}
+	// Labels per level: level 1 under sections is 1., else （一）; a
+	// sub-problem is one level deeper.
+	topLabel := func(n int) string { return "（" + reporttext.ChineseNumeral(n) + "）" }
+	subLabel := func(n int) string { return strconv.Itoa(n) + "." }
+	if withSections {
+		topLabel = func(n int) string { return strconv.Itoa(n) + "." }
+		subLabel = func(n int) string { return "（" + strconv.Itoa(n) + "）" }
+	}
+	section, sections := "\x00", 0
+	group, groupNumber := "", 0
+	top, sub := 0, 0
+	for _, p := range problems {
+		if withSections && p.Section != section {
+			section = p.Section
+			sections++
+			top, group, groupNumber = 0, "", 0
+			name := p.Section
+			if name == "" {
+				name = "其他问题"
+			}
+			add(BlockSection, "（"+reporttext.ChineseNumeral(sections)+"）"+oneLine(name))
+		}
+		if p.ParentTitle != "" && (p.ParentTitle != group || p.ParentNumber != groupNumber) {
+			group, groupNumber = p.ParentTitle, p.ParentNumber
+			top++
+			sub = 0
+			add(BlockGroup, heading(topLabel(top), group))
+		} else if p.ParentTitle == "" {
+			group, groupNumber = "", 0
+		}
+		if p.ParentTitle != "" {
+			sub++
+			add(BlockProblem, heading(subLabel(sub), p.Title))
+		} else {
+			top++
+			add(BlockProblem, heading(topLabel(top), p.Title))
+		}
+		add(BlockPara, progress(p))
+	}
 }
 
 func title(c domain.Campaign) string {

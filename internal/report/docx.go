@@ -64,7 +64,7 @@ func (d Document) WriteDOCX(w io.Writer) error {
 		switch b.Kind {
 		case BlockPart:
 			para(bw, "Heading1", b.Text)
-		case BlockProblem:
+		case BlockProblem, BlockSection, BlockGroup:
 			para(bw, "Heading2", b.Text)
 		default:
 			para(bw, "", b.Text)

@@ -75,7 +75,7 @@ func (d Document) WriteHTML(w io.Writer) error {
 		case BlockPart:
 			cur = &htmlSection{Part: b.Text}
 			data.Sections = append(data.Sections, cur)
-		case BlockProblem:
+		case BlockProblem, BlockSection, BlockGroup:
 			cur = &htmlSection{Problem: b.Text}
 			data.Sections = append(data.Sections, cur)
 		case BlockClosing:

@@ -14,7 +14,7 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 		switch b.Kind {
 		case BlockPart:
 			bw.WriteString("\n## " + b.Text + "\n")
-		case BlockProblem:
+		case BlockProblem, BlockSection, BlockGroup:
 			bw.WriteString("\n### " + b.Text + "\n")
 		default:
 			bw.WriteString("\n" + b.Text + "\n")

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +254,64 @@ func BenchmarkReport(b *testing.B) {
 				if err := report.Write(io.Discard, format, in); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestRoundTripNested: a report of three levels (sections, groups of
+// sub-problems, problems) reads back with every problem's section and
+// group, from each format.
+func TestRoundTripNested(t *testing.T) {
+	problems := []domain.Problem{
+		{Number: 1, Section: "在“党的领导”方面", Title: "学习贯彻不深入", Stage: domain.StageExecute,
+			Measures: []domain.Measure{{ID: 1, Title: "完善学习制度"}, {ID: 2, Title: "开展专题研讨"}}},
+		{Number: 2, Section: "在“党的领导”方面", ParentNumber: 1, ParentTitle: "落实决策部署有差距", Title: "重点任务推进慢", Stage: domain.StageClosed,
+			Measures: []domain.Measure{{ID: 1, Title: "建立任务台账", Completed: true, CompletionSummary: "已建立台账并逐月调度"}}},
+		{Number: 3, Section: "在“党的领导”方面", ParentNumber: 1, ParentTitle: "落实决策部署有差距", Title: "督查问责不严", Stage: domain.StagePlan},
+		{Number: 4, Section: "在“作风建设”方面", Title: "文山会海问题", Stage: domain.StageExecute,
+			Measures: []domain.Measure{{ID: 1, Title: "精简会议"}}},
+		{Number: 5, Section: "在“作风建设”方面", ParentNumber: 2, ParentTitle: "形式主义", Title: "调研走过场", Stage: domain.StageExecute,
+			Measures: []domain.Measure{{ID: 1, Title: "改进调研方式"}}},
+	}
+	in := report.Input{Campaign: domain.Campaign{Title: "测试轮次", InspectedBody: "某局党组"}, Problems: problems, Date: "2025-03-01"}
+	type row struct {
+		Title, Section, Parent string
+		Measures               int
+	}
+	var want []row
+	for _, p := range problems {
+		want = append(want, row{p.Title, p.Section, p.ParentTitle, max(len(p.Measures), 1)})
+	}
+	// A problem without measures reads back as the one sentence its
+	// paragraph holds (正在研究制定整改措施): no 一是, so no measure.
+	want[2].Measures = 0
+	for _, tc := range []struct{ format, file string }{
+		{report.FormatMarkdown, "report.md"},
+		{report.FormatDOCX, "report.docx"},
+		{report.FormatHTML, "report.html"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			plan, err := importer.Read(tc.file, bytes.NewReader(render(t, tc.format, in)), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []row
+			for _, p := range plan.Problems {
+				r := row{Title: p.Title, Section: p.Section, Measures: len(p.Measures)}
+				if p.Parent != nil {
+					r.Parent = p.Parent.Title
+				}
+				got = append(got, r)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("after the round trip:\n%+v\nwant\n%+v", got, want)
+			}
+			if len(plan.Groups) != 2 || plan.Groups[1].Title != "形式主义" {
+				t.Errorf("groups = %+v", plan.Groups)
+			}
+			if s := plan.Summary; s.Problems == nil || *s.Problems != 5 || s.Completed == nil || *s.Completed != 1 {
+				t.Errorf("summary = %+v, want 5 problems, 1 completed", s)
 			}
 		})
 	}

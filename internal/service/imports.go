@@ -14,6 +14,7 @@ import (
 	"github.com/rectify/rectify/internal/importer"
 	"github.com/rectify/rectify/internal/ledger"
 	"github.com/rectify/rectify/internal/report"
+	"github.com/rectify/rectify/internal/reporttext"
 	"github.com/rectify/rectify/internal/store"
 )
 
@@ -30,6 +31,12 @@ type ImportOptions struct {
 type ImportResult struct {
 	DryRun   bool               `json:"dry_run"`
 	Problems []importer.Problem `json:"problems"`
+	// Groups, Summary and Warnings are a report text's: the problems made
+	// of sub-problems (headings, not problems), what its headline states,
+	// and what looks wrong, in plain sentences.
+	Groups   []importer.Group   `json:"groups"`
+	Summary  reporttext.Summary `json:"summary"`
+	Warnings []string           `json:"warnings"`
 	// Created are the problems this run created; Skipped those whose
 	// number the campaign already had (a rerun).
 	Created      []ImportedProblem `json:"created"`
@@ -74,7 +81,16 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 		return ImportResult{}, err
 	}
 	c := newImportCheck(units, opts.CreateUnits)
-	res := ImportResult{DryRun: opts.DryRun, Problems: plan.Problems, Created: []ImportedProblem{}, Skipped: []ImportedProblem{}, CreatedUnits: []string{}}
+	res := ImportResult{
+		DryRun: opts.DryRun, Problems: plan.Problems, Groups: plan.Groups, Summary: plan.Summary, Warnings: plan.Warnings,
+		Created: []ImportedProblem{}, Skipped: []ImportedProblem{}, CreatedUnits: []string{},
+	}
+	if res.Groups == nil {
+		res.Groups = []importer.Group{}
+	}
+	if res.Warnings == nil {
+		res.Warnings = []string{}
+	}
 	// Only a ledger's measures make a plan (with units and deadlines); a
 	// text's measures are narrative and go into the description.
 	withPlans := plan.Format == importer.FormatLedger
@@ -110,9 +126,13 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 
 	batch := store.ImportBatch{CampaignID: campaignID, NewUnits: c.newUnits, Actor: u.Actor()}
 	for _, p := range fresh {
-		batch.Problems = append(batch.Problems, domain.NewProblem{
+		np := domain.NewProblem{
 			CampaignID: campaignID, Number: p.Number, Section: p.Section, Title: p.Title, Description: p.Description,
-		})
+		}
+		if p.Parent != nil {
+			np.ParentNumber, np.ParentTitle = p.Parent.Number, p.Parent.Title
+		}
+		batch.Problems = append(batch.Problems, np)
 	}
 	out, err := s.Store.ImportProblems(ctx, batch)
 	if err != nil {
@@ -275,10 +295,24 @@ func (c *importCheck) planInput(p importer.Problem) *domain.PlanInput {
 }
 
 // ReadImport reads an uploaded or named file into a plan, with the
-// service's clock for deadlines.
-func (s *Service) ReadImport(name string, r io.Reader) (*importer.Plan, error) {
+// service's clock for deadlines. At most ImportSlots files are read at
+// once, so that concurrent uploads cannot add up past the memory one
+// import is bounded to; others wait their turn while ctx allows.
+func (s *Service) ReadImport(ctx context.Context, name string, r io.Reader) (*importer.Plan, error) {
+	if s.ImportSlots != nil {
+		select {
+		case s.ImportSlots <- struct{}{}:
+			defer func() { <-s.ImportSlots }()
+		case <-ctx.Done():
+			return nil, domain.Errorf(domain.EUnavailable, "other imports are being read; try again in a moment")
+		}
+	}
 	return importer.Read(name, r, s.Now())
 }
+
+// DefaultImportConcurrency is how many imports are read at once unless
+// configured (RECTIFY_IMPORT_CONCURRENCY).
+const DefaultImportConcurrency = 2
 
 // Narrative returns a campaign's report narrative.
 func (s *Service) Narrative(ctx context.Context, u domain.User, campaignID int64) (domain.Narrative, error) {

@@ -42,6 +42,9 @@ type Service struct {
 	TemporalTimeout time.Duration
 	// Metrics counts decisions and evidence bytes; nil counts nothing.
 	Metrics *metrics.Metrics
+	// ImportSlots bounds how many import files are read at once (its
+	// capacity); nil does not bound them.
+	ImportSlots chan struct{}
 }
 
 // DefaultTemporalTimeout is TemporalTimeout unless set: long enough for a
@@ -56,7 +59,7 @@ func New(st *store.Store, tc client.Client, logger *slog.Logger, tokenTTL time.D
 		tokenTTL = 12 * time.Hour
 	}
 	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits(),
-		TemporalTimeout: DefaultTemporalTimeout}
+		TemporalTimeout: DefaultTemporalTimeout, ImportSlots: make(chan struct{}, DefaultImportConcurrency)}
 }
 
 // Login checks a password and opens a session, with the per-user login

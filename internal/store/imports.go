@@ -115,6 +115,7 @@ func (s *Store) ImportProblems(ctx context.Context, b ImportBatch) (ImportOutcom
 		for _, p := range b.Problems {
 			row := problemRow{
 				CampaignID: b.CampaignID, Number: p.Number, Section: p.Section, Title: p.Title,
+				ParentNumber: p.ParentNumber, ParentTitle: p.ParentTitle,
 				Description: p.Description, Stage: string(domain.StagePlan), Version: 1,
 				CreatedAt: now, UpdatedAt: now,
 			}

@@ -59,10 +59,14 @@ type campaignRow struct {
 func (campaignRow) TableName() string { return "campaigns" }
 
 type problemRow struct {
-	ID              int64  `gorm:"primaryKey"`
-	CampaignID      int64  `gorm:"not null;uniqueIndex:idx_problem_number,priority:1"`
-	Number          int    `gorm:"not null;uniqueIndex:idx_problem_number,priority:2"`
-	Section         string `gorm:"size:500;not null;default:''"`
+	ID         int64  `gorm:"primaryKey"`
+	CampaignID int64  `gorm:"not null;uniqueIndex:idx_problem_number,priority:1"`
+	Number     int    `gorm:"not null;uniqueIndex:idx_problem_number,priority:2"`
+	Section    string `gorm:"size:500;not null;default:''"`
+	// ParentNumber and ParentTitle: the group of sub-problems the problem
+	// belongs to (0 and '' for none).
+	ParentNumber    int    `gorm:"not null;default:0"`
+	ParentTitle     string `gorm:"size:500;not null;default:''"`
 	Title           string `gorm:"size:500;not null"`
 	Description     string `gorm:"type:text;not null;default:''"`
 	Stage           string `gorm:"size:16;not null;index"`

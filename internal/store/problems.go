@@ -20,6 +20,7 @@ func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor d
 	now := s.Now()
 	row := problemRow{
 		CampaignID: in.CampaignID, Number: in.Number, Section: in.Section, Title: in.Title,
+		ParentNumber: in.ParentNumber, ParentTitle: in.ParentTitle,
 		Description: in.Description, Stage: string(domain.StagePlan), Version: 1,
 		CreatedAt: now, UpdatedAt: now,
 	}
@@ -328,6 +329,7 @@ func derefTime(t *time.Time) time.Time {
 func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 	p := domain.Problem{
 		ID: r.ID, CampaignID: r.CampaignID, Number: r.Number, Section: r.Section, Title: r.Title,
+		ParentNumber: r.ParentNumber, ParentTitle: r.ParentTitle,
 		Description: r.Description, Stage: domain.Stage(r.Stage), LeadUnitID: r.LeadUnitID,
 		Version: r.Version, PlanSubmittedBy: r.PlanSubmittedBy, NextMeasureID: r.NextMeasureID,
 		ClosedAt: derefTime(r.ClosedAt), UpdatedAt: r.UpdatedAt, Measures: []domain.Measure{},
