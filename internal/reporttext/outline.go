@@ -18,6 +18,10 @@ type node struct {
 	line     int    // index of the heading's line
 	paras    []string
 	children []*node
+	// heading and problems cache readHeading and hasProblems, which the
+	// walk asks of a node more than once.
+	heading  *heading
+	problems *bool
 }
 
 // text is the heading line as written.
@@ -101,6 +105,14 @@ type heading struct {
 }
 
 func readHeading(n *node) heading {
+	if n.heading == nil {
+		h := readHeadingOnce(n)
+		n.heading = &h
+	}
+	return *n.heading
+}
+
+func readHeadingOnce(n *node) heading {
 	t, b, ok := problemHeading(n.label.kind, n.rest)
 	if ok {
 		return heading{t, b, true}
@@ -123,15 +135,17 @@ func readHeading(n *node) heading {
 
 // hasProblems reports whether a node or anything under it is a problem.
 func hasProblems(n *node) bool {
-	if readHeading(n).ok {
-		return true
-	}
-	for _, ch := range n.children {
-		if hasProblems(ch) {
-			return true
+	if n.problems == nil {
+		found := readHeading(n).ok
+		for _, ch := range n.children {
+			if found {
+				break
+			}
+			found = hasProblems(ch)
 		}
+		n.problems = &found
 	}
-	return false
+	return *n.problems
 }
 
 // walk classifies the children of n, which lie in section and, when they
