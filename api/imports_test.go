@@ -205,7 +205,7 @@ func TestImportEndToEnd(t *testing.T) {
 		}
 		base := "/api/v1/campaigns/" + id(campaign.ID)
 		md := leader2.Must(t, 200, "GET", base+"/report?format=md", nil)
-		for _, want := range []string{"# 省民政厅党组关于巡视整改进展情况的通报", "强化监督推进。", "（一）关于“低保救助‘提标扩围’力度不大”问题的整改情况。", "联系方式：电话：025-00000000"} {
+		for _, want := range []string{"# 省民政厅党组关于巡视整改进展情况的通报", "强化监督推进。", "关于“低保救助‘提标扩围’力度不大”问题的整改情况。", "联系方式：电话：025-00000000"} {
 			if !strings.Contains(string(md.Body), want) {
 				t.Errorf("markdown report lacks %q", want)
 			}
