@@ -25,26 +25,13 @@ const memoryCeiling = 100 << 20
 // size never sits in the test's memory.
 func zipStream(t testing.TB, small map[string]string, name string, gen func(w io.Writer) error) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for n, body := range small {
-		w, err := zw.Create(n)
+	return zipWith(t, small, func(zw *zip.Writer) error {
+		w, err := zw.Create(name)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		io.WriteString(w, body)
-	}
-	w, err := zw.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := gen(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+		return gen(w)
+	})
 }
 
 // repeat writes s n times through a buffer of whole copies.

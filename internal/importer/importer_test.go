@@ -69,6 +69,12 @@ func docx(t testing.TB, text string) []byte {
 
 func zipOf(t testing.TB, files map[string]string) []byte {
 	t.Helper()
+	return zipWith(t, files, nil)
+}
+
+// zipWith zips files, then lets more (e.g. a streamed bomb) be written.
+func zipWith(t testing.TB, files map[string]string, more func(*zip.Writer) error) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for name, body := range files {
@@ -77,6 +83,11 @@ func zipOf(t testing.TB, files map[string]string) []byte {
 			t.Fatal(err)
 		}
 		io.WriteString(w, body)
+	}
+	if more != nil {
+		if err := more(zw); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
