@@ -103,13 +103,17 @@ func TestFromAcceptLanguage(t *testing.T) {
 
 func TestLocalPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"/problems/1":          "/problems/1",
-		"/workbench?x=1":       "/workbench?x=1",
-		"//evil.example/":      "/d",
-		"https://evil.example": "/d",
-		"/\\evil.example":      "/d",
-		"":                     "/d",
-		"/a\r\nSet-Cookie: x":  "/d",
+		"/problems/1":            "/problems/1",
+		"/workbench?x=1":         "/workbench?x=1",
+		"//evil.example/":        "/d",
+		"https://evil.example":   "/d",
+		"/\\evil.example":        "/d",
+		"":                       "/d",
+		"/a\r\nSet-Cookie: x":    "/d",
+		"/\t/evil.invalid/pwned": "/d",
+		"/\n/evil.invalid":       "/d",
+		"\\\\evil.invalid":       "/d",
+		"/a\\b":                  "/a/b",
 	} {
 		if got := localPath(in, "/d"); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -30,18 +31,34 @@ const (
 const (
 	ctxUser  = "web.user"
 	ctxToken = "web.token"
+	// ctxSecure: the browser reached us over HTTPS (markSecure).
+	ctxSecure = "web.secure"
 )
 
-// secure reports whether the browser reached us over TLS, directly or
-// through a proxy that says so.
-func secure(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+// markSecure records whether the browser reached us over TLS, directly or
+// through one of the trusted proxies saying so; anyone else's
+// X-Forwarded-Proto is ignored.
+func (h *Handler) markSecure(c *gin.Context) {
+	secure := c.Request.TLS != nil
+	if !secure && strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https") {
+		if addr, err := netip.ParseAddr(c.RemoteIP()); err == nil {
+			addr = addr.Unmap()
+			for _, p := range h.trustedProxies {
+				if p.Contains(addr) {
+					secure = true
+					break
+				}
+			}
+		}
+	}
+	c.Set(ctxSecure, secure)
+	c.Next()
 }
 
 func setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c.Request),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.GetBool(ctxSecure),
 	})
 }
 
@@ -148,7 +165,16 @@ func (h *Handler) checkCSRF(c *gin.Context) {
 // localPath returns p if it is a path on this site, else def, so that
 // redirects never leave the site.
 func localPath(p, def string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	// Judge the path as the browser would read it: its URL parser drops tabs
+	// and line breaks anywhere ("/\t/evil" is "//evil") and reads \ as /.
+	if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return def
+	}
+	p = strings.ReplaceAll(p, "\\", "/")
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return def
+	}
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" {
 		return def
 	}
 	return p

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,6 +42,8 @@ type Handler struct {
 	seen seenIDs
 	// evidenceLimit bounds one evidence file (WithEvidenceLimit).
 	evidenceLimit int64
+	// trustedProxies may say the browser used HTTPS (WithTrustedProxies).
+	trustedProxies []netip.Prefix
 }
 
 // New builds the templates, the catalogue and the router.
@@ -60,7 +63,7 @@ func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	h.router = gin.New()
 	_ = h.router.SetTrustedProxies(nil) // nil cannot fail to parse
-	h.router.Use(httpx.RecordRoute)
+	h.router.Use(httpx.RecordRoute, h.markSecure)
 	h.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
 		h.renderError(c, fmt.Errorf("panic: %v", recovered))
@@ -72,8 +75,24 @@ func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
 
 // WithTrustedProxies names the reverse proxies whose X-Forwarded-For gives
 // the client address (see api.Server.WithTrustedProxies).
+// Only they are believed when X-Forwarded-Proto says https.
 func (h *Handler) WithTrustedProxies(proxies []string) error {
-	return h.router.SetTrustedProxies(proxies)
+	if err := h.router.SetTrustedProxies(proxies); err != nil {
+		return err
+	}
+	h.trustedProxies = h.trustedProxies[:0]
+	for _, p := range proxies {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return fmt.Errorf("web: trusted proxy %q: %w", p, err)
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		h.trustedProxies = append(h.trustedProxies, prefix.Masked())
+	}
+	return nil
 }
 
 // ServeHTTP makes Handler an http.Handler.

@@ -252,9 +252,11 @@ func testHTTP(t *testing.T, e *env) {
 		if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure || ck.Path != "/" {
 			t.Fatalf("session cookie = %+v, want HttpOnly, SameSite=Lax, Path=/, not Secure over plain HTTP", ck)
 		}
+		// No proxy is trusted here, so a client's own X-Forwarded-Proto is
+		// ignored (TestProbes covers a trusted proxy).
 		resp, _ = login(t, e, browserClient(t), "ua", "X-Forwarded-Proto", "https")
-		if ck := findCookie(resp, "rectify_session"); ck == nil || !ck.Secure {
-			t.Fatalf("session cookie behind TLS = %+v, want Secure", ck)
+		if ck := findCookie(resp, "rectify_session"); ck == nil || ck.Secure {
+			t.Fatalf("session cookie with an untrusted X-Forwarded-Proto = %+v, want not Secure", ck)
 		}
 	})
 	t.Run("WrongPasswordKeepsUsername", func(t *testing.T) {
@@ -380,8 +382,11 @@ func testHTTP(t *testing.T, e *env) {
 		}
 		cd := resp.Header.Get("Content-Disposition")
 		want := "filename*=UTF-8''" + url.PathEscape(e.campaign.Title)
-		if !strings.HasPrefix(cd, `attachment; filename="report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
-			t.Errorf("Content-Disposition = %q, want an attachment with %s…", cd, want)
+		if !strings.HasPrefix(cd, `inline; filename="report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
+			t.Errorf("Content-Disposition = %q, want inline (it opens to read and print) with %s…", cd, want)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") {
+			t.Errorf("html report CSP %q, want a sandbox", csp)
 		}
 		if !strings.Contains(body, e.p1.Title) || !strings.Contains(body, "领导小组") {
 			t.Errorf("the html report lacks the problems or the narrative")

@@ -76,6 +76,7 @@ func (s *Service) login(ctx context.Context, username, password string) (string,
 	}
 	u, hash, err := s.Store.UserCredentials(ctx, username)
 	if domain.IsCode(err, domain.ENotFound) {
+		auth.SpendVerifyTime(password)
 		return "", domain.User{}, invalid
 	} else if err != nil {
 		return "", domain.User{}, err
