@@ -37,6 +37,8 @@ func (s *Server) getReport(c *gin.Context) {
 		disposition = "attachment"
 	}
 	c.Header("Content-Disposition", fmt.Sprintf(`%s; filename="report-%d%s"`, disposition, id, ext))
+	c.Header("Content-Security-Policy", report.SecurityPolicy)
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 

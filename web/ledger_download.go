@@ -21,5 +21,5 @@ func (h *Handler) ledgerDownload(c *gin.Context) {
 		return
 	}
 	h.download(c, id, h.langOf(c).T("rep.ledger_file"), fmt.Sprintf("ledger-%d", id), ".xlsx",
-		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes(), false)
 }

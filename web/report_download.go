@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,19 +34,25 @@ func (h *Handler) reportDownload(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	h.download(c, id, h.langOf(c).T("rep.report_file"), fmt.Sprintf("report-%d", id), ext, contentType, buf.Bytes())
+	// The HTML 通报 opens in the browser, to read or print; the others download.
+	h.download(c, id, h.langOf(c).T("rep.report_file"), fmt.Sprintf("report-%d", id), ext, contentType, buf.Bytes(), format == report.FormatHTML)
 }
 
 // download sends a file as an attachment named "<campaign title>-<what>"
 // (RFC 5987 filename*, with an ASCII fallback for old clients).
-func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, contentType string, body []byte) {
+func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, contentType string, body []byte, inline bool) {
 	name := what + ext
 	if sum, err := h.svc.Store.Campaign(c.Request.Context(), campaignID); err == nil {
 		name = sum.Title + "-" + what + "-" + string(h.svc.Today()) + ext
 	}
-	c.Header("Content-Disposition", httpx.AttachmentNamed(ascii+ext, name))
+	disposition := httpx.AttachmentNamed(ascii+ext, name)
+	if inline {
+		disposition = "inline" + strings.TrimPrefix(disposition, "attachment")
+	}
+	c.Header("Content-Disposition", disposition)
 	c.Header("Cache-Control", "no-store")
-	// A downloaded HTML report opened from here runs nothing.
-	c.Header("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+	// A report opened from here runs nothing.
+	c.Header("Content-Security-Policy", report.SecurityPolicy)
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, contentType, body)
 }

@@ -15,9 +15,14 @@ import (
 // pasted from a web page) puts around its lines: headings and bold.
 var markdownMarks = regexp.MustCompile(`(?m)^[ \t]*#{1,6}[ \t]+|\*\*`)
 
+// markdownEscape is a backslash before ASCII punctuation, as a generated
+// Markdown report escapes what people typed.
+var markdownEscape = regexp.MustCompile("\\\\([!-/:-@\\[-`{-~])")
+
 // readText finds the problems of a published report's text.
 func readText(text string) (*Plan, error) {
 	text = markdownMarks.ReplaceAllString(text, "")
+	text = markdownEscape.ReplaceAllString(text, "$1")
 	doc, err := reporttext.Parse(strings.NewReader(text))
 	if errors.Is(err, reporttext.ErrNoProblems) {
 		return nil, domain.Errorf(domain.EInvalid, "no problems were recognised in the text; looked for headings such as %s", reporttext.LookedFor)

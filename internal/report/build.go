@@ -39,6 +39,11 @@ func ContentType(format string) (string, string, bool) {
 	return "", "", false
 }
 
+// SecurityPolicy is the Content-Security-Policy every served report carries:
+// a report holds text people typed, so opened in a browser it runs nothing
+// and loads nothing (its own inline styles only).
+const SecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
 // Input is everything a report is made of.
 type Input struct {
 	Campaign  domain.Campaign

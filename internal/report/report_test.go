@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,36 @@ func TestRoundTripNested(t *testing.T) {
 				t.Errorf("summary = %+v, want 5 problems, 1 completed", s)
 			}
 		})
+	}
+}
+
+// TestMarkdownEscapes: what people typed reads as itself in the Markdown
+// 通报 (no HTML, no heading, no list of theirs) and still imports as typed.
+func TestMarkdownEscapes(t *testing.T) {
+	in := seedInput(t)
+	hostile := []string{`<script>alert("x")</script>`, "# injected heading", "- 列表项", "1. 编号", "[链接](javascript:alert(1))", "a|b*c*_d_"}
+	in.Narrative.Organization = strings.Join(hostile, "\n")
+	in.Problems[0].Title = `<img src=x onerror=alert(1)>标题#1`
+	md := string(render(t, report.FormatMarkdown, in))
+	unescaped := regexp.MustCompile(`(^|[^\\])[<\[]`)
+	for _, line := range strings.Split(md, "\n") {
+		for _, bad := range []string{"# injected", "- 列表项", "1. 编号"} {
+			if strings.HasPrefix(line, bad) {
+				t.Errorf("line %q reads as Markdown (%q)", line, bad)
+			}
+		}
+		if unescaped.MatchString(line) {
+			t.Errorf("line %q has an unescaped < or [", line)
+		}
+	}
+	if !strings.Contains(md, `\# injected heading`) || !strings.Contains(md, `\<script\>`) {
+		t.Errorf("Markdown does not escape the narrative:\n%s", md[:min(len(md), 600)])
+	}
+	plan, err := importer.Read("report.md", strings.NewReader(md), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plan.Problems[0].Title; got != in.Problems[0].Title {
+		t.Errorf("title after the round trip %q, want %q", got, in.Problems[0].Title)
 	}
 }
