@@ -236,3 +236,47 @@ func BenchmarkWrite2000(b *testing.B) {
 		}
 	}
 }
+
+// TestFormulaTextQuoted: text that starts like a formula is written with
+// Excel's quote prefix, so editing the cell or saving as CSV keeps it text.
+func TestFormulaTextQuoted(t *testing.T) {
+	ps := []domain.Problem{{ID: 1, Number: 1, Title: `=HYPERLINK("http://evil.invalid","点击")`, Stage: domain.StageExecute, LeadUnitID: 1,
+		Measures: []domain.Measure{
+			{ID: 1, Title: "+1 加强督查", Kind: domain.KindDeadline, LeadUnitID: 1, Deadline: "2026-12-31", LatestProgress: "@SUM(A1)"},
+			{ID: 2, Title: "建立台账", Kind: domain.KindDeadline, LeadUnitID: 1, Deadline: "2026-12-31", LatestProgress: "-2 已整改"},
+		}}}
+	f, err := excelize.OpenReader(bytes.NewReader(write(t, ledger.Input{Campaign: domain.Campaign{Title: "c"}, Problems: ps, Units: units, Now: now})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(ledger.SheetLedger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for r, row := range rows[1:] {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			id, err := f.GetCellStyle(ledger.SheetLedger, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			qp := f.Styles.CellXfs.Xf[id].QuotePrefix
+			quoted := qp != nil && *qp
+			want := v != "" && strings.ContainsRune("=+-@", rune(v[0]))
+			if quoted != want {
+				t.Errorf("%s %q: quote prefix %v, want %v", cell, v, quoted, want)
+			}
+			if formula, _ := f.GetCellFormula(ledger.SheetLedger, cell); formula != "" {
+				t.Errorf("%s is a formula %q", cell, formula)
+			}
+			if want {
+				checked++
+			}
+		}
+	}
+	if checked != 5 { // the title on both rows, two measures' texts
+		t.Errorf("%d formula-like cells checked, want 5", checked)
+	}
+}

@@ -199,6 +199,9 @@ func ledgerRows(in Input) []row {
 
 type styleSet struct {
 	header, body, red, yellow, title int
+	// quoted is each body style with Excel's quote prefix, for cells whose
+	// text would otherwise become a formula when edited or saved as CSV.
+	quoted map[int]int
 }
 
 func newStyles(f *excelize.File) (styleSet, error) {
@@ -237,7 +240,30 @@ func newStyles(f *excelize.File) (styleSet, error) {
 			return s, err
 		}
 	}
+	s.quoted = map[int]int{}
+	quote := true
+	for _, fill := range []struct {
+		id   int
+		fill string
+	}{{s.body, ""}, {s.red, "FFC7CE"}, {s.yellow, "FFEB9C"}} {
+		// An explicit (default) protection keeps the quoted style from being
+		// merged with the plain one; excelize's Style has no quote prefix,
+		// so it is set on the cell format itself.
+		st := body(fill.fill)
+		st.Protection = &excelize.Protection{Locked: true}
+		id, err := f.NewStyle(st)
+		if err != nil {
+			return s, err
+		}
+		f.Styles.CellXfs.Xf[id].QuotePrefix = &quote
+		s.quoted[fill.id] = id
+	}
 	return s, nil
+}
+
+// formulaLike reports whether a spreadsheet would read text as a formula.
+func formulaLike(v string) bool {
+	return v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0]))
 }
 
 func writeLedgerSheet(f *excelize.File, st styleSet, rows []row) error {
@@ -265,7 +291,13 @@ func writeLedgerSheet(f *excelize.File, st styleSet, rows []row) error {
 			style = st.yellow
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells(r.cells, style)); err != nil {
+		row := cells(r.cells, style)
+		for j, v := range r.cells {
+			if formulaLike(v) {
+				row[j] = excelize.Cell{StyleID: st.quoted[style], Value: v}
+			}
+		}
+		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
 	}
