@@ -554,6 +554,39 @@ func testDeadlines(t *testing.T, e *env, b *browser) {
 		t.Fatalf("import preview %q", got)
 	}
 	b.screenshot("23-import-preview")
+
+	// Pasted text of a nested report: the preview shows the report's own
+	// headline, its groups, and warns that the headline's count differs.
+	// Into a new campaign: the report numbers its problems from 1, as the
+	// first campaign's problems are.
+	second, err := e.svc.CreateCampaign(context.Background(), e.users["leader1"], domain.Campaign{
+		Title: "区委第三巡察组反馈意见整改", InspectedBody: "区卫健委党组", InspectionTeam: "区委第三巡察组",
+	})
+	must(t, err)
+	b.wantStatus("reports", b.open(fmt.Sprintf("/campaigns/%d/reports", second.ID)), 200)
+	b.set(`form[data-form=import] textarea[name=text]`, "某单位党组关于巡视整改进展情况的通报\n"+
+		"巡视反馈问题3个，已完成整改1个，整改完成率33%。\n"+
+		"（一）在“党的建设”方面\n"+
+		"1.关于“基层组织建设薄弱”问题\n"+
+		"（1）关于“换届不及时”的问题\n整改情况：一是督促按期换届，二是建立换届提醒机制。\n"+
+		"（2）关于“组织生活不规范”的问题\n整改情况：一是开展专项检查；二是通报典型问题。\n")
+	st := b.submit("", "import")
+	b.screenshot("23b-import-pasted-report")
+	b.wantStatus("pasted report preview", st, 200)
+	for sel, want := range map[string]string{
+		`#import-result h3`:   "2 个问题",
+		`#import-summary`:     "3",
+		`#import-groups`:      "基层组织建设薄弱",
+		`#import-warnings li`: "3",
+	} {
+		if got := b.text(sel); !strings.Contains(got, want) {
+			t.Fatalf("pasted report preview: %s = %q, want %q in it", sel, got, want)
+		}
+	}
+	b.screenshot("23b-import-pasted-report")
+	must(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(390, 844)))
+	b.screenshot("23c-import-pasted-report-phone")
+	must(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(1366, 768)))
 }
 
 // inbox reloads the inbox and returns its text.

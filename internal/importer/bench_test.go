@@ -2,7 +2,9 @@ package importer_test
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -45,8 +47,18 @@ func han(n int) string {
 	return []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"}[n]
 }
 
+// writeReport lets the full import be timed through the API with the same
+// report: go test ./internal/importer -run TestThreeLevelReport -write-report /tmp/r1000.txt
+var writeReport = flag.String("write-report", "", "also write the generated 1,000-problem report to this file")
+
 func TestThreeLevelReport(t *testing.T) {
-	plan, err := importer.Read("r.txt", strings.NewReader(threeLevelReport(1000)), now)
+	report := threeLevelReport(1000)
+	if *writeReport != "" {
+		if err := os.WriteFile(*writeReport, []byte(report), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := importer.Read("r.txt", strings.NewReader(report), now)
 	if err != nil {
 		t.Fatal(err)
 	}
