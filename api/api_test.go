@@ -61,7 +61,7 @@ func newServerAndService(t *testing.T, acts *activities.Activities) (apitest.Cli
 	}
 	srv := httptest.NewServer(api.New(svc, logger).WithEvidenceLimit(evidenceTestLimit))
 	t.Cleanup(srv.Close)
-	return apitest.Client{BaseURL: srv.URL}, svc
+	return apitest.Client{BaseURL: srv.URL}.Checked(t), svc
 }
 
 type testWriter struct{ t *testing.T }

@@ -34,7 +34,7 @@ func (s *Server) listAPITokens(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"api_tokens": tokens})
+	c.JSON(http.StatusOK, apiTokensBody{APITokens: tokens})
 }
 
 func (s *Server) revokeAPIToken(c *gin.Context) {

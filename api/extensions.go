@@ -30,10 +30,10 @@ func (s *Server) requestExtension(c *gin.Context) {
 		return
 	}
 	ext := p.Extensions[len(p.Extensions)-1]
-	c.JSON(http.StatusCreated, gin.H{
-		"id": ext.ID, "measure_id": ext.MeasureID, "deadline": ext.Deadline, "previous_deadline": ext.Previous,
-		"reason": ext.Reason, "status": ext.Status, "requested_by": ext.RequestedBy, "requested_at": ext.RequestedAt,
-		"problem": p,
+	c.JSON(http.StatusCreated, extensionCreated{
+		ID: ext.ID, MeasureID: ext.MeasureID, Deadline: ext.Deadline, PreviousDeadline: ext.Previous,
+		Reason: ext.Reason, Status: ext.Status, RequestedBy: ext.RequestedBy, RequestedAt: ext.RequestedAt,
+		Problem: p,
 	})
 }
 

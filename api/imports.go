@@ -91,7 +91,7 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 
 type importErrorBody struct {
 	Error errorDetail         `json:"error"`
-	Rows  []importer.RowError `json:"rows"`
+	Rows  []importer.RowError `json:"rows,omitempty"`
 }
 
 // renderImportError adds the rejected rows to the error body, and answers

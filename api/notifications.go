@@ -18,7 +18,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 		return
 	}
 	body := list(items, int64(len(items)))
-	c.JSON(http.StatusOK, gin.H{"items": body.Items, "total": body.Total, "unread": unread})
+	c.JSON(http.StatusOK, notificationsBody{Items: body.Items, Total: body.Total, Unread: unread})
 }
 
 func (s *Server) readNotification(c *gin.Context) {

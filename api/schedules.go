@@ -41,5 +41,5 @@ func (s *Server) triggerSchedule(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusAccepted, gin.H{"status": "started"})
+	c.JSON(http.StatusAccepted, statusBody{Status: "started"})
 }

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"github.com/rectify/rectify/internal/apidocs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,6 +23,9 @@ type Server struct {
 	router *gin.Engine
 	// evidenceLimit bounds one evidence file, in bytes.
 	evidenceLimit int64
+	// openAPI is the document GET /api/v1/openapi.json serves, built once.
+	openAPI    []byte
+	openAPIErr error
 }
 
 // DefaultEvidenceLimit is the evidence file size limit unless configured.
@@ -46,6 +50,7 @@ func (s *Server) WithTrustedProxies(proxies []string) error {
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s.openAPI, s.openAPIErr = openAPIDocument()
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	s.router.Use(httpx.RecordRoute)
 	s.router.Use(securityHeaders)
@@ -71,6 +76,9 @@ func (s *Server) routes() {
 	r := s.router
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	r.GET("/api/v1/openapi.json", s.getOpenAPI)
+	r.GET("/api/docs", gin.WrapF(apidocs.Page))
+	r.GET("/api/docs/rapidoc-min.js", gin.WrapF(apidocs.Viewer))
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
@@ -172,17 +180,17 @@ func currentUser(c *gin.Context) domain.User {
 }
 
 func (s *Server) healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, statusBody{Status: "ok"})
 }
 
 func (s *Server) readyz(c *gin.Context) {
 	if err := s.svc.Ready(c.Request.Context()); err != nil {
 		s.logger.WarnContext(c.Request.Context(), "not ready", slog.Any("error", err))
 		c.Header("Retry-After", "5")
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		c.JSON(http.StatusServiceUnavailable, statusBody{Status: "unavailable"})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	c.JSON(http.StatusOK, statusBody{Status: "ready"})
 }
 
 type listBody[T any] struct {

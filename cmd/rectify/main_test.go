@@ -98,7 +98,7 @@ func TestRestartMidFlow(t *testing.T) {
 	dataDir := t.TempDir()
 	proc := startServe(t, dataDir, "127.0.0.1:0")
 	addr := proc.addr
-	c := apitest.Client{BaseURL: "http://" + addr}
+	c := apitest.Client{BaseURL: "http://" + addr}.Checked(t)
 	admin := c.As(c.Login(t, "admin", "admin-password"))
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)
@@ -172,7 +172,7 @@ func TestReminderAcrossRestart(t *testing.T) {
 	dataDir := t.TempDir()
 	proc := startServe(t, dataDir, "127.0.0.1:0", env...)
 	addr := proc.addr
-	c := apitest.Client{BaseURL: "http://" + addr}
+	c := apitest.Client{BaseURL: "http://" + addr}.Checked(t)
 	admin := c.As(c.Login(t, "admin", "admin-password"))
 	var unit domain.Unit
 	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unit)

@@ -3,11 +3,19 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
 // Client calls the API at BaseURL, as the user of Token.
@@ -15,6 +23,57 @@ type Client struct {
 	BaseURL string
 	Token   string
 	HTTP    *http.Client
+	// spec, when set (Checked), checks every JSON answer of Do against the
+	// server's OpenAPI document.
+	spec *spec
+}
+
+// spec is a server's OpenAPI document ready to check answers against.
+type spec struct {
+	router routers.Router
+}
+
+// Checked returns the client with its answers checked against the OpenAPI
+// document the server itself serves: a JSON answer that does not match
+// its route's documented response fails the test.
+func (c Client) Checked(tb testing.TB) Client {
+	tb.Helper()
+	r := c.Do(tb, http.MethodGet, "/api/v1/openapi.json", nil)
+	if r.Status != http.StatusOK {
+		tb.Fatalf("GET /api/v1/openapi.json: %d %s", r.Status, r.Body)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(r.Body)
+	if err != nil {
+		tb.Fatalf("load the OpenAPI document: %v", err)
+	}
+	// The document names paths only; the router matches requests to this
+	// server.
+	doc.Servers = openapi3.Servers{{URL: c.BaseURL}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		tb.Fatalf("route the OpenAPI document: %v", err)
+	}
+	c.spec = &spec{router: router}
+	return c
+}
+
+// check validates a JSON answer against the route's documented responses.
+func (s *spec) check(req *http.Request, r Response) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return nil
+	}
+	route, params, err := s.router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("no documented route: %w", err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}},
+		Status: r.Status, Header: r.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(r.Body)
+	return openapi3filter.ValidateResponse(context.Background(), in)
 }
 
 // Response is a status and a raw JSON body.
@@ -56,6 +115,12 @@ func (c Client) Do(tb testing.TB, method, path string, body any, headers ...stri
 	r, err := c.Try(method, path, body, headers...)
 	if err != nil {
 		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	if c.spec != nil {
+		req, _ := http.NewRequest(method, c.BaseURL+path, nil)
+		if err := c.spec.check(req, r); err != nil {
+			tb.Errorf("%s %s answered %d, not as the OpenAPI document says: %v\n%.600s", method, path, r.Status, err, r.Body)
+		}
 	}
 	return r
 }
