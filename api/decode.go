@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,29 +20,52 @@ import (
 // maxBodyBytes bounds every JSON body.
 const maxBodyBytes = 1 << 20
 
-// bindJSON decodes the body strictly: one JSON object, no unknown fields,
-// at most maxBodyBytes. Every failure is a clear invalid error.
+// bindJSON decodes the body strictly: JSON (a body sent as another type is
+// refused with 415), at most maxBodyBytes (413), valid UTF-8, one JSON
+// object and nothing after it, no unknown fields (400).
 func bindJSON(c *gin.Context, dst any) error {
+	if err := requireJSON(c.GetHeader("Content-Type")); err != nil {
+		return err
+	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
 	data, err := io.ReadAll(body)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return domain.Errorf(domain.EInvalid, "the request body is larger than %d bytes", maxBodyBytes)
+		return domain.Errorf(domain.ETooLarge, "the request body is larger than %d bytes", maxBodyBytes)
 	} else if err != nil {
 		return domain.Errorf(domain.EInvalid, "the request body could not be read")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return domain.Errorf(domain.EInvalid, "a JSON body is required")
 	}
+	// encoding/json would store invalid bytes as U+FFFD, silently changing
+	// what was sent.
+	if !utf8.Valid(data) {
+		return domain.Errorf(domain.EInvalid, "the request body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
-		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object")
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object and nothing after it")
 	}
 	return checkStrings(reflect.ValueOf(dst), "body")
+}
+
+// requireJSON accepts a JSON media type, or none (a body is read as JSON).
+func requireJSON(contentType string) error {
+	if contentType == "" {
+		return nil
+	}
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		if cs, ok := params["charset"]; !ok || strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
+	}
+	return domain.Errorf(domain.EUnsupportedMedia, "send the body as application/json (UTF-8), not %q", contentType)
 }
 
 func decodeError(err error) error {

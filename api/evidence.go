@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,9 +32,19 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.evidenceLimit+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		s.renderError(c, domain.Errorf(domain.EInvalid, "send multipart/form-data with the fields title, note and file"))
+		s.renderError(c, domain.Errorf(domain.EUnsupportedMedia, "send multipart/form-data with the fields title, note and file"))
 		return
 	}
+	// The file streams straight to storage when the title came first (as
+	// browsers send the form); a file before its title is kept in a
+	// temporary file until the other fields have been read.
+	var spooled *os.File
+	defer func() {
+		if spooled != nil {
+			spooled.Close()
+			os.Remove(spooled.Name())
+		}
+	}()
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -55,15 +66,47 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 				in.Note = string(v)
 			}
 		case "file":
-			in.FileName, in.Body = httpx.RawFileName(part), part
-			s.addEvidence(c, in)
-			return
+			if spooled != nil {
+				s.renderError(c, domain.Errorf(domain.EInvalid, "send one file per upload"))
+				return
+			}
+			in.FileName = httpx.RawFileName(part)
+			if in.Title != "" {
+				in.Body = part
+				s.addEvidence(c, in)
+				return
+			}
+			if spooled, err = spool(part, s.evidenceLimit); err != nil {
+				s.renderError(c, err)
+				return
+			}
+			in.Body = spooled
 		default:
 			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()))
 			return
 		}
 	}
 	s.addEvidence(c, in)
+}
+
+// spool copies a file part to a temporary file, at most limit+1 bytes (the
+// service refuses a file over the limit), and rewinds it.
+func spool(part io.Reader, limit int64) (*os.File, error) {
+	f, err := os.CreateTemp("", "rectify-upload-*")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(f, io.LimitReader(part, limit+1)); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, httpx.UploadError(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
 }
 
 func (s *Server) addEvidence(c *gin.Context, in service.EvidenceUpload) {

@@ -119,7 +119,7 @@ func TestEvidence(t *testing.T) {
 		{"Exe", fa, pp + "/measures/1/evidence", "t", "setup.exe", []byte("MZ"), 400},
 		{"Traversal", fa, pp + "/measures/1/evidence", "t", "../../etc/passwd.txt", []byte("x"), 400},
 		{"Empty", fa, pp + "/measures/1/evidence", "t", "empty.pdf", []byte{}, 400},
-		{"Oversize", fa, pp + "/measures/1/evidence", "t", "big.pdf", append([]byte("%PDF-"), make([]byte, evidenceTestLimit)...), 400},
+		{"Oversize", fa, pp + "/measures/1/evidence", "t", "big.pdf", append([]byte("%PDF-"), make([]byte, evidenceTestLimit)...), 413},
 		{"NoTitle", fa, pp + "/measures/1/evidence", " ", "a.pdf", pdf, 400},
 		{"MissingMeasure", fa, pp + "/measures/9/evidence", "t", "a.pdf", pdf, 404},
 		{"WrongUnit", of, pp + "/measures/1/evidence", "t", "a.pdf", pdf, 403},
@@ -140,6 +140,45 @@ func TestEvidence(t *testing.T) {
 	if len(items.Items) != 1 {
 		t.Fatalf("after the refusals %d evidence rows, want 1: nothing half-stored", len(items.Items))
 	}
+
+	t.Run("FieldsInAnyOrder", func(t *testing.T) {
+		// Some HTTP clients send the file part before the title.
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		fw, _ := w.CreateFormFile("file", "会议纪要.pdf")
+		fw.Write(pdf)
+		_ = w.WriteField("title", "专题会议纪要")
+		_ = w.WriteField("note", "文件在前")
+		w.Close()
+		r := fa.Do(t, "POST", pp+"/measures/1/evidence", body.String(), "Content-Type", w.FormDataContentType())
+		var got domain.Evidence
+		if r.Status != 201 {
+			t.Fatalf("file before title: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &got)
+		if got.Title != "专题会议纪要" || got.Note != "文件在前" || got.SHA256 != ev.SHA256 {
+			t.Fatalf("evidence = %+v", got)
+		}
+		fa.Must(t, 200, "POST", "/api/v1/evidence/"+id(got.ID)+"/withdraw", nil)
+
+		// Over the limit while kept aside: refused as well.
+		body.Reset()
+		w = multipart.NewWriter(&body)
+		fw, _ = w.CreateFormFile("file", "big.pdf")
+		fw.Write(append([]byte("%PDF-"), make([]byte, evidenceTestLimit)...))
+		_ = w.WriteField("title", "过大")
+		w.Close()
+		if r := fa.Do(t, "POST", pp+"/measures/1/evidence", body.String(), "Content-Type", w.FormDataContentType()); r.Status != 413 {
+			t.Fatalf("oversize file before title: %d %s, want 413", r.Status, r.Body)
+		}
+	})
+
+	t.Run("NotMultipart", func(t *testing.T) {
+		r := fa.Do(t, "POST", pp+"/measures/1/evidence", `{"title":"x"}`)
+		if r.Status != 415 || r.ErrorCode() != domain.EUnsupportedMedia {
+			t.Fatalf("JSON evidence: %d %s, want 415 unsupported_media_type", r.Status, r.Body)
+		}
+	})
 
 	t.Run("TextEvidenceAndWithdraw", func(t *testing.T) {
 		var text domain.Evidence

@@ -18,6 +18,10 @@ const (
 	EInternal     = "internal"
 	// ETooMany refuses a caller who tried too often (failed logins).
 	ETooMany = "too_many_requests"
+	// ETooLarge refuses a body or a file over its limit.
+	ETooLarge = "too_large"
+	// EUnsupportedMedia refuses a body of a type the endpoint does not take.
+	EUnsupportedMedia = "unsupported_media_type"
 )
 
 // Error is a failure a person can read: Message is safe to show to clients.
@@ -60,7 +64,7 @@ func IsCode(err error, code string) bool { return ErrorCode(err) == code }
 // IsKnownCode reports whether code is one of the codes above.
 func IsKnownCode(code string) bool {
 	switch code {
-	case EInvalid, EUnauthorized, EForbidden, ENotFound, EConflict, EUnavailable, EInternal, ETooMany:
+	case EInvalid, EUnauthorized, EForbidden, ENotFound, EConflict, EUnavailable, EInternal, ETooMany, ETooLarge, EUnsupportedMedia:
 		return true
 	}
 	return false

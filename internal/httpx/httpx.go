@@ -32,6 +32,10 @@ func StatusOf(code string) int {
 		return http.StatusServiceUnavailable
 	case domain.ETooMany:
 		return http.StatusTooManyRequests
+	case domain.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.EUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -109,7 +113,7 @@ func UploadError(err error) error {
 	case errors.As(err, &de):
 		return de
 	case errors.As(err, &tooLarge):
-		return domain.Errorf(domain.EInvalid, "the upload is larger than the limit; nothing was stored")
+		return domain.Errorf(domain.ETooLarge, "the upload is larger than the limit; nothing was stored")
 	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
 		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
 	}

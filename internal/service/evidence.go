@@ -98,7 +98,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 	}
 	if n > limit {
 		_ = up.Abort()
-		return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the file is larger than the limit of %d MB", limit>>20)
+		return domain.Evidence{}, domain.Errorf(domain.ETooLarge, "the file is larger than the limit of %d MB", limit>>20)
 	}
 	sha, created, err := up.Commit()
 	if err != nil {
