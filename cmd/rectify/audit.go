@@ -25,18 +25,18 @@ func runAudit(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after "verify".
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 || fs.Arg(0) != "verify" {
 		fs.Usage()
-		return errors.New("audit: the only subcommand is verify")
+		return usageErrorf("audit: the only subcommand is verify")
 	}
-	if err := fs.Parse(fs.Args()[1:]); err != nil {
+	if err := parseFlags(fs, fs.Args()[1:]); err != nil {
 		return err
 	} else if fs.NArg() != 0 {
 		fs.Usage()
-		return fmt.Errorf("audit verify: unexpected argument %q", fs.Arg(0))
+		return usageErrorf("audit verify: unexpected argument %q", fs.Arg(0))
 	}
 	cfg.LogLevel = max(cfg.LogLevel, slog.LevelWarn)
 	a, err := app.OpenCommand(ctx, *cfg, newLogger(*cfg, stderr), false)

@@ -56,7 +56,7 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 		fmt.Fprintln(fs.Output(), "usage: rectify bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

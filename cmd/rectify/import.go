@@ -31,7 +31,7 @@ func runImport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args [
 		fmt.Fprintln(fs.Output(), "usage: rectify import [--dry-run] [--campaign ID] [--create-units] [--as USER] FILE (.xlsx .csv .txt .md .docx)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,10 +27,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	status := exitStatus(err)
+	if status != 0 {
 		fmt.Fprintln(os.Stderr, "rectify:", err)
-		os.Exit(1)
 	}
+	os.Exit(status)
 }
 
 const usage = `usage: rectify <command> [flags]
@@ -45,15 +46,25 @@ commands:
   report   write a campaign's progress report (通报) as md, html or docx
   ledger   write a campaign's ledger (整改台账) as xlsx
   audit    audit verify: check the event log's hash chains (exits 1 when broken)
+  version  print the version, commit, and the Go and Temporal versions
 
-Run "rectify <command> -h" for its flags. Settings come from the environment (see README.md).
+Run "rectify <command> --help" for its flags. Settings come from the environment (see README.md).
+Exit status: 0 done, 1 failed, 2 the command line was wrong.
 `
 
 // run parses the command line once and runs one command until ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return usageErrorf("no command given")
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "version", "--version":
+		printVersion(stdout)
+		return nil
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -62,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	command, args := args[0], args[1:]
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "HTTP listen address (RECTIFY_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory (RECTIFY_DATA_DIR)")
 	var mode app.Mode
@@ -84,15 +98,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLedger(ctx, &cfg, fs, args, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, &cfg, fs, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	default:
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", command)
+		return usageErrorf("unknown command %q", command)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
+	} else if fs.NArg() > 0 {
+		fs.Usage()
+		return usageErrorf("%s: unexpected argument %q", command, fs.Arg(0))
 	}
 	logger := newLogger(cfg, stderr)
 	logger.Info("starting", slog.String("command", command), slog.Any("config", cfg))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,14 +26,16 @@ func runReport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args [
 	campaignID := fs.Int64("campaign", 0, "campaign to report on")
 	format := fs.String("format", "md", "md, html or docx")
 	out := fs.String("o", "", "output file (default: standard output; docx needs a file)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *campaignID <= 0 {
-		return errors.New("report: --campaign is required")
+		fs.Usage()
+		return usageErrorf("report: --campaign is required")
 	}
 	if *format == "docx" && *out == "" {
-		return errors.New("report: a docx report needs -o FILE")
+		fs.Usage()
+		return usageErrorf("report: a docx report needs -o FILE")
 	}
 	return writeFromStore(ctx, *cfg, stderr, *out, stdout, func(a *app.App, w io.Writer) error {
 		return a.Service().WriteReport(ctx, cliUser, *campaignID, *format, w)
@@ -47,11 +48,12 @@ func runReport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args [
 func runLedger(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	campaignID := fs.Int64("campaign", 0, "campaign whose ledger to write")
 	out := fs.String("o", "", "output file (default ledger-<campaign>.xlsx)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *campaignID <= 0 {
-		return errors.New("ledger: --campaign is required")
+		fs.Usage()
+		return usageErrorf("ledger: --campaign is required")
 	}
 	if *out == "" {
 		*out = fmt.Sprintf("ledger-%d.xlsx", *campaignID)
