@@ -24,9 +24,6 @@ type Server struct {
 	evidenceLimit int64
 }
 
-// DefaultEvidenceLimit is the evidence file size limit unless configured.
-const DefaultEvidenceLimit = 50 << 20
-
 // WithEvidenceLimit sets the evidence file size limit.
 func (s *Server) WithEvidenceLimit(n int64) *Server {
 	if n > 0 {
@@ -45,7 +42,7 @@ func (s *Server) WithTrustedProxies(proxies []string) error {
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: domain.DefaultEvidenceMaxBytes}
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	s.router.Use(httpx.RecordRoute)
 	s.router.Use(securityHeaders)

@@ -58,7 +58,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
 	svc.Blobs = &blob.Local{Dir: t.TempDir()}
-	handler, err := app.NewHandler(svc, logger)
+	handler, err := app.NewHandler(svc, logger, app.HandlerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,8 +379,8 @@ func testHTTP(t *testing.T, e *env) {
 			t.Fatalf("html report: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		cd := resp.Header.Get("Content-Disposition")
-		want := "filename*=UTF-8''" + url.PathEscape(e.campaign.Title)
-		if !strings.HasPrefix(cd, `attachment; filename="report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
+		want := "filename*=utf-8''" + url.PathEscape(e.campaign.Title)
+		if !strings.HasPrefix(cd, `attachment; filename=report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
 			t.Errorf("Content-Disposition = %q, want an attachment with %s…", cd, want)
 		}
 		if !strings.Contains(body, e.p1.Title) || !strings.Contains(body, "领导小组") {
@@ -615,7 +615,7 @@ func testEvidenceHTTP(t *testing.T, e *env) {
 	pdf := list[len(list)-1]
 	resp, body = get(t, c, fmt.Sprintf("%s/evidence/%d", e.URL, pdf.ID))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") ||
-		resp.Header.Get("X-Evidence-SHA256") != pdf.SHA256 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E5%BB%BA") ||
+		resp.Header.Get("X-Evidence-SHA256") != pdf.SHA256 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=utf-8''%E5%BB%BA") ||
 		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
 	}
