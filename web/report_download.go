@@ -40,7 +40,7 @@ func (h *Handler) reportDownload(c *gin.Context) {
 // (RFC 5987 filename*, with an ASCII fallback for old clients).
 func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, contentType string, body []byte) {
 	name := what + ext
-	if sum, err := h.svc.Store.Campaign(c.Request.Context(), campaignID); err == nil {
+	if sum, err := h.svc.Campaign(c.Request.Context(), campaignID); err == nil {
 		name = sum.Title + "-" + what + "-" + string(h.svc.Today()) + ext
 	}
 	c.Header("Content-Disposition", httpx.AttachmentNamed(ascii+ext, name))

@@ -39,6 +39,7 @@ import (
 type env struct {
 	URL   string
 	svc   *service.Service
+	st    *store.Store
 	users map[string]domain.User
 	units map[string]domain.Unit
 	// p1 (lead 社会救助处) and p2 (lead 办公室) are in execute; p3 in plan.
@@ -64,7 +65,7 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	e := &env{URL: srv.URL, svc: svc, users: map[string]domain.User{}, units: map[string]domain.Unit{}}
+	e := &env{URL: srv.URL, svc: svc, st: st, users: map[string]domain.User{}, units: map[string]domain.Unit{}}
 	e.seed(t)
 	return e
 }

@@ -231,6 +231,10 @@ func (a *App) Addr() string {
 // Service exposes the service layer (tests and the demo use it).
 func (a *App) Service() *service.Service { return a.service }
 
+// Store is the read model, for commands that work on it directly (import
+// as a named user, the benchmarks).
+func (a *App) Store() *store.Store { return a.store }
+
 // Wait blocks until the HTTP server stops or ctx ends.
 func (a *App) Wait(ctx context.Context) error {
 	if a.served == nil {
@@ -284,7 +288,7 @@ func (a *App) Close(ctx context.Context) {
 func (a *App) bootstrap(ctx context.Context) error {
 	cfg := a.opts.Config
 	if a.opts.Demo {
-		return demo.Load(ctx, a.service, cfg.DemoPassword, a.logger)
+		return demo.Load(ctx, a.service, a.store, cfg.DemoPassword, a.logger)
 	}
 	n, err := a.store.CountUsers(ctx)
 	if err != nil || n > 0 {

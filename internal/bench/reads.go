@@ -72,7 +72,7 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 	for i, u := range units {
 		unitIDs[i] = u.ID
 	}
-	st := a.Service().Store
+	st := a.Store()
 	now := time.Now()
 	seedStart := time.Now()
 	err = seedProblems(ctx, st, seedSpec{
