@@ -55,7 +55,7 @@ func (s *Server) createCampaign(c *gin.Context) {
 }
 
 func (s *Server) listCampaigns(c *gin.Context) {
-	campaigns, err := s.svc.Store.ListCampaigns(c.Request.Context())
+	campaigns, err := s.svc.Campaigns(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) getCampaign(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	sum, err := s.svc.Store.Campaign(c.Request.Context(), id)
+	sum, err := s.svc.Campaign(c.Request.Context(), id)
 	if err != nil {
 		s.renderError(c, err)
 		return

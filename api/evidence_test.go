@@ -97,7 +97,7 @@ func TestEvidence(t *testing.T) {
 			if got != sum || d.Header.Get("Content-Type") != "application/pdf" || d.Header.Get("X-Content-Type-Options") != "nosniff" {
 				t.Fatalf("download: %d bytes, type %q", len(d.Body), d.Header.Get("Content-Type"))
 			}
-			if cd := d.Header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''%E8%B5%84%E9%87%91") || !strings.HasPrefix(cd, "attachment") {
+			if cd := d.Header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=utf-8''%E8%B5%84%E9%87%91") || !strings.HasPrefix(cd, "attachment") {
 				t.Fatalf("Content-Disposition %q", cd)
 			}
 		}

@@ -242,7 +242,7 @@ func TestDemoReportRoundTrip(t *testing.T) {
 	anon, svc := newServerAndService(t, &activities.Activities{Store: st})
 	ctx := context.Background()
 	start := time.Now()
-	if err := demo.Load(ctx, svc, "demo-password", slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if err := demo.Load(ctx, svc, st, "demo-password", slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("demo loaded in %s", time.Since(start).Round(time.Millisecond))

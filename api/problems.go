@@ -82,7 +82,7 @@ func (s *Server) getProblem(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	progress, err := s.svc.Store.Progress(c.Request.Context(), id)
+	progress, err := s.svc.Progress(c.Request.Context(), currentUser(c), id)
 	if err != nil {
 		s.renderError(c, err)
 		return

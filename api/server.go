@@ -28,9 +28,6 @@ type Server struct {
 	openAPIErr error
 }
 
-// DefaultEvidenceLimit is the evidence file size limit unless configured.
-const DefaultEvidenceLimit = 50 << 20
-
 // WithEvidenceLimit sets the evidence file size limit.
 func (s *Server) WithEvidenceLimit(n int64) *Server {
 	if n > 0 {
@@ -49,7 +46,7 @@ func (s *Server) WithTrustedProxies(proxies []string) error {
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: domain.DefaultEvidenceMaxBytes}
 	s.openAPI, s.openAPIErr = openAPIDocument()
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	s.router.Use(httpx.RecordRoute)

@@ -28,7 +28,7 @@ func (s *Server) createUnit(c *gin.Context) {
 
 // listUnits is open to every signed-in user: plans and pages name units.
 func (s *Server) listUnits(c *gin.Context) {
-	units, err := s.svc.Store.ListUnits(c.Request.Context())
+	units, err := s.svc.Units(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -67,7 +67,7 @@ func (s *Server) listUsers(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	users, err := s.svc.Store.ListUsers(c.Request.Context())
+	users, err := s.svc.Users(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return

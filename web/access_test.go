@@ -47,7 +47,7 @@ func TestWebAccessMatrix(t *testing.T) {
 		ProblemID: problem.ID, MeasureID: 1, Title: "核查报告", FileName: "report.txt", Body: strings.NewReader("核查完成\n"),
 	}, 1<<20)
 	must(t, err)
-	lbID, _, err := e.svc.Store.CreateLookback(ctx, domain.Lookback{
+	lbID, _, err := e.st.CreateLookback(ctx, domain.Lookback{
 		Title: "回头看", CampaignID: e.campaign.ID, DueDate: domain.DateOf(e.svc.Now()).AddDays(30),
 		ReviewerIDs: []int64{e.users["disc"].ID}, CreatedBy: e.users["disc"].ID,
 		Problems: []domain.LookbackProblem{{ProblemID: problem.ID}},

@@ -22,7 +22,7 @@ func (h *Handler) showUsers(c *gin.Context, status int, f *forms) {
 		h.renderError(c, err)
 		return
 	}
-	users, err := h.svc.Store.ListUsers(c.Request.Context())
+	users, err := h.svc.Users(c.Request.Context())
 	if err != nil {
 		h.renderError(c, err)
 		return

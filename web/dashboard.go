@@ -40,7 +40,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	v := dashboardView{Today: h.svc.Today()}
 	var err error
-	if v.Campaigns, err = h.svc.Store.ListCampaigns(ctx); err != nil {
+	if v.Campaigns, err = h.svc.Campaigns(ctx); err != nil {
 		h.renderError(c, err)
 		return
 	}

@@ -15,10 +15,6 @@ import (
 	"github.com/rectify/rectify/internal/service"
 )
 
-// DefaultEvidenceLimit bounds one evidence file unless WithEvidenceLimit
-// says otherwise (the API's default too).
-const DefaultEvidenceLimit = 50 << 20
-
 // WithEvidenceLimit sets the largest evidence file the upload form takes,
 // as the API's limit is set from the configuration.
 func (h *Handler) WithEvidenceLimit(n int64) *Handler {

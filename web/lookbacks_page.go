@@ -43,7 +43,7 @@ func (h *Handler) showLookbacks(c *gin.Context, status int, f *forms) {
 			h.renderError(c, err)
 			return
 		}
-		if v.Campaigns, err = h.svc.Store.ListCampaigns(ctx); err != nil {
+		if v.Campaigns, err = h.svc.Campaigns(ctx); err != nil {
 			h.renderError(c, err)
 			return
 		}

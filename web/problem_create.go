@@ -26,7 +26,7 @@ func (h *Handler) showProblemNew(c *gin.Context, campaignID int64, status int, f
 		h.renderError(c, err)
 		return
 	}
-	sum, err := h.svc.Store.Campaign(c.Request.Context(), campaignID)
+	sum, err := h.svc.Campaign(c.Request.Context(), campaignID)
 	if err != nil {
 		h.renderError(c, err)
 		return

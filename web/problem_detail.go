@@ -184,7 +184,7 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 		h.renderError(c, err)
 		return
 	}
-	sum, err := h.svc.Store.Campaign(ctx, p.CampaignID)
+	sum, err := h.svc.Campaign(ctx, p.CampaignID)
 	if err != nil {
 		h.renderError(c, err)
 		return

@@ -39,7 +39,7 @@ func (h *Handler) problemList(c *gin.Context) {
 		return
 	}
 	var err error
-	if v.Campaigns, err = h.svc.Store.ListCampaigns(ctx); err != nil {
+	if v.Campaigns, err = h.svc.Campaigns(ctx); err != nil {
 		h.renderError(c, err)
 		return
 	}

@@ -302,7 +302,7 @@ func formID(v string) (int64, error) {
 
 // unitNames maps every unit's ID to its name.
 func (h *Handler) unitNames(c *gin.Context) (map[int64]string, []domain.Unit, error) {
-	units, err := h.svc.Store.ListUnits(c.Request.Context())
+	units, err := h.svc.Units(c.Request.Context())
 	if err != nil {
 		return nil, nil, err
 	}

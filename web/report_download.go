@@ -42,7 +42,7 @@ func (h *Handler) reportDownload(c *gin.Context) {
 // (RFC 5987 filename*, with an ASCII fallback for old clients).
 func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, contentType string, body []byte, inline bool) {
 	name := what + ext
-	if sum, err := h.svc.Store.Campaign(c.Request.Context(), campaignID); err == nil {
+	if sum, err := h.svc.Campaign(c.Request.Context(), campaignID); err == nil {
 		name = sum.Title + "-" + what + "-" + string(h.svc.Today()) + ext
 	}
 	disposition := httpx.AttachmentNamed(ascii+ext, name)

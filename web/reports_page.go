@@ -95,11 +95,11 @@ func (h *Handler) showReports(c *gin.Context, id int64, status int, f *forms, im
 	}
 	v := reportsView{Selected: id, Imported: imp}
 	var err error
-	if v.Campaigns, err = h.svc.Store.ListCampaigns(ctx); err != nil {
+	if v.Campaigns, err = h.svc.Campaigns(ctx); err != nil {
 		h.renderError(c, err)
 		return
 	}
-	sum, err := h.svc.Store.Campaign(ctx, id)
+	sum, err := h.svc.Campaign(ctx, id)
 	if err != nil {
 		h.renderError(c, err)
 		return
@@ -138,7 +138,7 @@ func splitCadence(s string) (kind, arg string) {
 // campaignReports is the reports page of the campaign_id query parameter or
 // the newest campaign (the nav's link).
 func (h *Handler) campaignReports(c *gin.Context) {
-	campaigns, err := h.svc.Store.ListCampaigns(c.Request.Context())
+	campaigns, err := h.svc.Campaigns(c.Request.Context())
 	if err != nil {
 		h.renderError(c, err)
 		return

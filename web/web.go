@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/httpx"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -48,7 +49,7 @@ type Handler struct {
 
 // New builds the templates, the catalogue and the router.
 func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
-	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32), evidenceLimit: DefaultEvidenceLimit}
+	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32), evidenceLimit: domain.DefaultEvidenceMaxBytes}
 	if _, err := rand.Read(h.csrfKey); err != nil {
 		return nil, fmt.Errorf("web: csrf key: %w", err)
 	}

@@ -39,6 +39,7 @@ import (
 type env struct {
 	URL   string
 	svc   *service.Service
+	st    *store.Store
 	users map[string]domain.User
 	units map[string]domain.Unit
 	// p1 (lead 社会救助处) and p2 (lead 办公室) are in execute; p3 in plan.
@@ -58,13 +59,13 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
 	svc.Blobs = &blob.Local{Dir: t.TempDir()}
-	handler, err := app.NewHandler(svc, logger)
+	handler, err := app.NewHandler(svc, logger, app.HandlerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	e := &env{URL: srv.URL, svc: svc, users: map[string]domain.User{}, units: map[string]domain.Unit{}}
+	e := &env{URL: srv.URL, svc: svc, st: st, users: map[string]domain.User{}, units: map[string]domain.Unit{}}
 	e.seed(t)
 	return e
 }
@@ -381,8 +382,8 @@ func testHTTP(t *testing.T, e *env) {
 			t.Fatalf("html report: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		cd := resp.Header.Get("Content-Disposition")
-		want := "filename*=UTF-8''" + url.PathEscape(e.campaign.Title)
-		if !strings.HasPrefix(cd, `inline; filename="report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
+		want := "filename*=utf-8''" + url.PathEscape(e.campaign.Title)
+		if !strings.HasPrefix(cd, `inline; filename=report-`) || !strings.Contains(cd, want) || !strings.HasSuffix(cd, ".html") {
 			t.Errorf("Content-Disposition = %q, want inline (it opens to read and print) with %s…", cd, want)
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox") {
@@ -620,7 +621,7 @@ func testEvidenceHTTP(t *testing.T, e *env) {
 	pdf := list[len(list)-1]
 	resp, body = get(t, c, fmt.Sprintf("%s/evidence/%d", e.URL, pdf.ID))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF") ||
-		resp.Header.Get("X-Evidence-SHA256") != pdf.SHA256 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E5%BB%BA") ||
+		resp.Header.Get("X-Evidence-SHA256") != pdf.SHA256 || !strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=utf-8''%E5%BB%BA") ||
 		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
 	}

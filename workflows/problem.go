@@ -205,9 +205,35 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
-	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, ProblemInput{
-		Problem: w.problem, Requests: w.requests, Sent: w.sent, Outbox: w.outbox, HistoryLimit: in.HistoryLimit,
-	})
+	next := ProblemInput{Problem: w.problem, Requests: w.requests, Sent: w.sent, Outbox: w.outbox, HistoryLimit: in.HistoryLimit}
+	// Carried whole, the reminders sent and the requests applied grow with
+	// every run toward the server's payload limits.
+	if workflow.GetVersion(ctx, boundedStateChange, workflow.DefaultVersion, 1) >= 1 {
+		next.Sent = domain.LatestReminders(w.sent)
+		next.Requests = recentRequests(w.requests, w.problem.Version)
+	}
+	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, next)
+}
+
+// boundedStateChange names the change that prunes the state carried into
+// the next run.
+const boundedStateChange = "bounded-state"
+
+// RequestWindow is how many of the latest versions' request IDs a run
+// carries into the next: a retry comes within minutes of its first try, and
+// a problem makes far fewer than this many decisions in that time.
+const RequestWindow = 1000
+
+// recentRequests keeps the request IDs that produced one of the last
+// RequestWindow versions. Each applied request makes one version.
+func recentRequests(requests map[string]int64, version int64) map[string]int64 {
+	out := make(map[string]int64, min(len(requests), RequestWindow))
+	for id, v := range requests {
+		if v > version-RequestWindow {
+			out[id] = v
+		}
+	}
+	return out
 }
 
 func (w *problemWorkflow) wasSent(key string) bool { return w.sent[key] }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
@@ -176,6 +177,8 @@ type harness struct {
 	rec    *recorder
 	at     time.Duration
 	nextID int
+	// canInput is the input of the next run, as sent to the server.
+	canInput *commonpb.Payloads
 }
 
 func newHarness(t *testing.T) *harness {
@@ -284,6 +287,7 @@ func (h *harness) runUntilContinueAsNew(in workflows.ProblemInput) workflows.Pro
 	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
 		h.t.Fatalf("workflow error = %v, want continue-as-new", err)
 	}
+	h.canInput = can.Input
 	if can.WorkflowType == nil || can.WorkflowType.Name != workflows.ProblemWorkflowName {
 		h.t.Errorf("continues as %+v, want %s", can.WorkflowType, workflows.ProblemWorkflowName)
 	}

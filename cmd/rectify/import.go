@@ -61,7 +61,7 @@ func runImport(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args [
 	}
 	defer a.Close(context.Background())
 	svc := a.Service()
-	u, _, err := svc.Store.UserCredentials(ctx, *as)
+	u, _, err := a.Store().UserCredentials(ctx, *as)
 	if err != nil {
 		return commandError(err)
 	}

@@ -41,7 +41,6 @@ commands:
   serve    run the HTTP API and the worker (and, without TEMPORAL_ADDRESS, an embedded Temporal server)
   api      run only the HTTP API (needs TEMPORAL_ADDRESS)
   worker   run only the workflow worker (needs TEMPORAL_ADDRESS)
-  bench    benchmarks beside their baselines (BENCHMARKS.md): sign-off, --bulk, --reads, --reminders, --rss, --all
   import   import a ledger (.xlsx, .csv) or a report text (.txt, .md, .docx) into a campaign (--dry-run: print what it finds)
   report   write a campaign's progress report (通报) as md, html or docx
   ledger   write a campaign's ledger (整改台账) as xlsx
@@ -88,8 +87,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mode = app.ModeAPI
 	case "worker":
 		mode = app.ModeWorker
-	case "bench":
-		return runBench(ctx, &cfg, fs, args, stdout)
 	case "import":
 		return runImport(ctx, &cfg, fs, args, stdout, stderr)
 	case "report":

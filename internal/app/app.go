@@ -151,7 +151,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	handler, err := NewHandlerWith(a.service, a.logger, HandlerOptions{
+	handler, err := NewHandler(a.service, a.logger, HandlerOptions{
 		EvidenceLimit: cfg.EvidenceMaxBytes, Metrics: a.metrics, MetricsToken: cfg.MetricsToken,
 		TrustedProxies: cfg.TrustedProxies,
 	})
@@ -171,17 +171,8 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	return a, nil
 }
 
-// NewHandler serves the JSON API (/api/…, /healthz, /readyz) and the web
-// pages (everything else) on one server, both over the same service.
-func NewHandler(svc *service.Service, logger *slog.Logger, evidenceLimit ...int64) (http.Handler, error) {
-	var opts HandlerOptions
-	for _, n := range evidenceLimit {
-		opts.EvidenceLimit = n
-	}
-	return NewHandlerWith(svc, logger, opts)
-}
-
-// HandlerOptions configure NewHandlerWith.
+// HandlerOptions configure NewHandler; the zero value serves with the
+// defaults.
 type HandlerOptions struct {
 	// EvidenceLimit bounds one evidence file (0: the default).
 	EvidenceLimit int64
@@ -195,9 +186,10 @@ type HandlerOptions struct {
 	TrustedProxies []string
 }
 
-// NewHandlerWith is NewHandler with every option. Every request gets an ID
-// (X-Request-ID) and an access log line.
-func NewHandlerWith(svc *service.Service, logger *slog.Logger, opts HandlerOptions) (http.Handler, error) {
+// NewHandler serves the JSON API (/api/…, /healthz, /readyz) and the web
+// pages (everything else) on one server, both over the same service. Every
+// request gets an ID (X-Request-ID) and an access log line.
+func NewHandler(svc *service.Service, logger *slog.Logger, opts HandlerOptions) (http.Handler, error) {
 	ui, err := web.New(svc, logger)
 	if err != nil {
 		return nil, err
@@ -238,6 +230,10 @@ func (a *App) Addr() string {
 
 // Service exposes the service layer (tests and the demo use it).
 func (a *App) Service() *service.Service { return a.service }
+
+// Store is the read model, for commands that work on it directly (import
+// as a named user, the benchmarks).
+func (a *App) Store() *store.Store { return a.store }
 
 // Wait blocks until the HTTP server stops or ctx ends.
 func (a *App) Wait(ctx context.Context) error {
@@ -292,7 +288,7 @@ func (a *App) Close(ctx context.Context) {
 func (a *App) bootstrap(ctx context.Context) error {
 	cfg := a.opts.Config
 	if a.opts.Demo {
-		return demo.Load(ctx, a.service, cfg.DemoPassword, a.logger)
+		return demo.Load(ctx, a.service, a.store, cfg.DemoPassword, a.logger)
 	}
 	n, err := a.store.CountUsers(ctx)
 	if err != nil || n > 0 {

@@ -125,7 +125,7 @@ func newRecEnv(t *testing.T) *recEnv {
 	if _, err := svc.CreateUserUnchecked(ctx, domain.NewUser{Username: "admin", Password: "admin-password", Role: domain.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := app.NewHandler(svc, logger, 1<<20)
+	h, err := app.NewHandler(svc, logger, app.HandlerOptions{EvidenceLimit: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	if _, err := svc.CreateUserUnchecked(context.Background(), domain.NewUser{Username: "admin", Password: "admin-password", Role: domain.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := app.NewHandlerWith(svc, logger, app.HandlerOptions{Metrics: m})
+	h, err := app.NewHandler(svc, logger, app.HandlerOptions{Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}

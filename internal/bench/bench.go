@@ -130,7 +130,7 @@ func (b *bench) prepare(ctx context.Context, n int) error {
 		return err
 	}
 	svc := b.svc.Service()
-	admin, _, err := svc.Store.UserCredentials(ctx, "admin")
+	admin, _, err := b.svc.Store().UserCredentials(ctx, "admin")
 	if err != nil {
 		return err
 	}
@@ -156,9 +156,9 @@ func (b *bench) prepare(ctx context.Context, n int) error {
 // leaders: one submits plans, the other approves them.
 func (b *bench) prepareUsers(ctx context.Context) error {
 	svc := b.svc.Service()
-	unit, err := svc.Store.UnitByName(ctx, "基准测试处")
+	unit, err := b.svc.Store().UnitByName(ctx, "基准测试处")
 	if domain.IsCode(err, domain.ENotFound) {
-		unit, err = svc.Store.CreateUnit(ctx, "基准测试处")
+		unit, err = b.svc.Store().CreateUnit(ctx, "基准测试处")
 	}
 	if err != nil {
 		return err
@@ -166,7 +166,7 @@ func (b *bench) prepareUsers(ctx context.Context) error {
 	b.unitID = unit.ID
 	users := map[string]*domain.User{"bench-unit": &b.unitUser, "bench-leader": &b.leader, "bench-leader2": &b.leader2}
 	for name, dst := range users {
-		u, _, err := svc.Store.UserCredentials(ctx, name)
+		u, _, err := b.svc.Store().UserCredentials(ctx, name)
 		if domain.IsCode(err, domain.ENotFound) {
 			in := domain.NewUser{Username: name, Password: password, Role: domain.RoleLeader}
 			if name == "bench-unit" {

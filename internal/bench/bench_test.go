@@ -13,7 +13,7 @@ import (
 )
 
 // The benchmarks at tiny sizes, each on its own fresh target, so that CI
-// proves `rectify bench` runs and prints its tables: the figures are not
+// proves `rectify-bench` runs and prints its tables: the figures are not
 // checked, what the tables say happened is.
 
 func smokeConfig() config.Config {

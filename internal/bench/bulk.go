@@ -169,7 +169,7 @@ func ledgerCSV(units []domain.Unit, firstNumber, n int, today domain.Date) []byt
 
 // ensureUnits returns n bench units, created when missing.
 func (b *bench) ensureUnits(ctx context.Context, n int) ([]domain.Unit, error) {
-	st := b.svc.Service().Store
+	st := b.svc.Store()
 	out := make([]domain.Unit, 0, n)
 	for i := range n {
 		name := fmt.Sprintf("基准单位%d", i+1)

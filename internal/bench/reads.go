@@ -47,7 +47,7 @@ type readCase struct {
 }
 
 // RunReads seeds Problems open problems straight into the store (through
-// store.SeedBench: their workflows are not what is measured here), then runs
+// seedProblems: their workflows are not what is measured here), then runs
 // the problem list (first page with its total, and a filtered one) and the
 // dashboard stats Iterations times on each path, interleaved, and prints
 // p50/p95 beside the bare SELECT's.
@@ -72,10 +72,10 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 	for i, u := range units {
 		unitIDs[i] = u.ID
 	}
-	st := a.Service().Store
+	st := a.Store()
 	now := time.Now()
 	seedStart := time.Now()
-	err = st.SeedBench(ctx, store.BenchSeed{
+	err = seedProblems(ctx, st, seedSpec{
 		CampaignID: b.campaign, Problems: opts.Problems, FirstNumber: 1, MeasuresPerProblem: measuresPerProblem,
 		UnitIDs: unitIDs, Actor: b.leader.Actor(), Now: now,
 	})
@@ -83,10 +83,11 @@ func RunReads(ctx context.Context, opts ReadOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.Out, "seeded %d problems, %d measures in %s\n", opts.Problems, opts.Problems*measuresPerProblem, secs(time.Since(seedStart)))
-	db, err := st.ReadDB()
+	db, err := openBare(opts.Config)
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	if st.IsPostgres() {
 		// Fresh bulk-loaded tables have neither planner statistics nor a
 		// visibility map (index-only scans) until autovacuum comes by, which
@@ -249,4 +250,26 @@ func rebind(query string, postgres bool) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// openBare opens the read model's database beside the store, for the
+// bare-SQL baseline: the same database through database/sql, pooled as the
+// store pools its reads.
+func openBare(cfg config.Config) (*sql.DB, error) {
+	if cfg.DatabaseURL != "" {
+		db, err := sql.Open("pgx", cfg.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+		return db, nil
+	}
+	db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	return db, nil
 }

@@ -162,7 +162,7 @@ func (b *bench) awaitLags(ctx context.Context, closes map[int64]time.Time, giveU
 	}
 	time.Sleep(time.Until(latest(closes)))
 	for time.Now().Before(giveUp) {
-		first, err := b.svc.Service().Store.FirstNoticeTimes(ctx, domain.NoticeAckOverdue, ids)
+		first, err := b.svc.Store().FirstNoticeTimes(ctx, domain.NoticeAckOverdue, ids)
 		if err != nil {
 			return nil, 0, 0, err
 		}
@@ -181,7 +181,7 @@ func (b *bench) awaitLags(ctx context.Context, closes map[int64]time.Time, giveU
 // lags returns, per problem, inbox row time minus window close, and how
 // many problems have no reminder or more than one.
 func (b *bench) lags(ctx context.Context, closes map[int64]time.Time) (lags []time.Duration, missing, dups int, err error) {
-	st := b.svc.Service().Store
+	st := b.svc.Store()
 	ids := make([]int64, 0, len(closes))
 	for id := range closes {
 		ids = append(ids, id)

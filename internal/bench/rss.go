@@ -64,7 +64,7 @@ func RunRSS(ctx context.Context, opts RSSOptions) error {
 	if err := b.prepareRSS(ctx); err != nil {
 		return err
 	}
-	existing, err := a.Service().Store.CampaignProblemsByNumber(ctx, b.campaign)
+	existing, err := a.Store().CampaignProblemsByNumber(ctx, b.campaign)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (b *bench) prepareRSS(ctx context.Context) error {
 		return err
 	}
 	svc := b.svc.Service()
-	campaigns, err := svc.Store.ListCampaigns(ctx)
+	campaigns, err := svc.Campaigns(ctx)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/rectify/rectify/internal/domain"
 )
 
 // Config is every setting. Flags of the command line override some fields.
@@ -86,7 +88,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminPassword:     getenv("RECTIFY_ADMIN_PASSWORD"),
 		LogFormat:         or(getenv("RECTIFY_LOG_FORMAT"), "text"),
 		TokenTTL:          12 * time.Hour,
-		EvidenceMaxBytes:  50 << 20,
+		EvidenceMaxBytes:  domain.DefaultEvidenceMaxBytes,
 		S3Endpoint:        getenv("RECTIFY_S3_ENDPOINT"),
 		S3Region:          getenv("RECTIFY_S3_REGION"),
 		S3Bucket:          getenv("RECTIFY_S3_BUCKET"),

@@ -12,6 +12,7 @@ import (
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/reporttext"
 	"github.com/rectify/rectify/internal/service"
+	"github.com/rectify/rectify/internal/store"
 )
 
 // unit is a demo unit and the username of its one user.
@@ -46,8 +47,9 @@ const (
 // password), the 39 problems walked through the same workflow Updates a
 // person would send: completed problems end closed, the others in execute.
 // Every step has a fixed request ID, so a load cut short resumes safely.
-func Load(ctx context.Context, svc *service.Service, password string, logger *slog.Logger) error {
-	if done, err := svc.Store.Setting(ctx, settingLoaded); err != nil {
+// st keeps what the loader remembers (settings) and finds by name.
+func Load(ctx context.Context, svc *service.Service, st *store.Store, password string, logger *slog.Logger) error {
+	if done, err := st.Setting(ctx, settingLoaded); err != nil {
 		return err
 	} else if done == "yes" {
 		return nil
@@ -56,7 +58,7 @@ func Load(ctx context.Context, svc *service.Service, password string, logger *sl
 	if err != nil {
 		return fmt.Errorf("parse seed report: %w", err)
 	}
-	l := &loader{svc: svc, users: map[string]domain.User{}, unitIDs: map[string]int64{}}
+	l := &loader{svc: svc, st: st, users: map[string]domain.User{}, unitIDs: map[string]int64{}}
 	if err := l.createPeople(ctx, password); err != nil {
 		return err
 	}
@@ -93,20 +95,21 @@ func Load(ctx context.Context, svc *service.Service, password string, logger *sl
 	}
 	logger.Info("demo campaign loaded", slog.Int64("campaign_id", campaignID),
 		slog.Int("problems", len(doc.Problems)), slog.Duration("took", time.Since(start)))
-	return svc.Store.SetSetting(ctx, settingLoaded, "yes")
+	return st.SetSetting(ctx, settingLoaded, "yes")
 }
 
 type loader struct {
 	svc     *service.Service
+	st      *store.Store
 	users   map[string]domain.User
 	unitIDs map[string]int64
 }
 
 func (l *loader) createPeople(ctx context.Context, password string) error {
 	for _, u := range units {
-		unit, err := l.svc.Store.UnitByName(ctx, u.name)
+		unit, err := l.st.UnitByName(ctx, u.name)
 		if domain.IsCode(err, domain.ENotFound) {
-			unit, err = l.svc.Store.CreateUnit(ctx, u.name)
+			unit, err = l.st.CreateUnit(ctx, u.name)
 		}
 		if err != nil {
 			return err
@@ -125,7 +128,7 @@ func (l *loader) createPeople(ctx context.Context, password string) error {
 	}
 	for _, p := range people {
 		p.Password = password
-		user, _, err := l.svc.Store.UserCredentials(ctx, p.Username)
+		user, _, err := l.st.UserCredentials(ctx, p.Username)
 		if domain.IsCode(err, domain.ENotFound) {
 			user, err = l.svc.CreateUserUnchecked(ctx, p)
 		}
@@ -138,7 +141,7 @@ func (l *loader) createPeople(ctx context.Context, password string) error {
 }
 
 func (l *loader) campaign(ctx context.Context) (int64, error) {
-	if v, err := l.svc.Store.Setting(ctx, settingCampaign); err != nil {
+	if v, err := l.st.Setting(ctx, settingCampaign); err != nil {
 		return 0, err
 	} else if v != "" {
 		return strconv.ParseInt(v, 10, 64)
@@ -154,7 +157,7 @@ func (l *loader) campaign(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return c.ID, l.svc.Store.SetSetting(ctx, settingCampaign, strconv.FormatInt(c.ID, 10))
+	return c.ID, l.st.SetSetting(ctx, settingCampaign, strconv.FormatInt(c.ID, 10))
 }
 
 // leadUnit picks the unit whose keywords the title contains.
@@ -247,7 +250,7 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 }
 
 func (l *loader) findOrCreate(ctx context.Context, campaignID int64, rp reporttext.Problem) (domain.Problem, error) {
-	existing, _, err := l.svc.Store.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaignID, Limit: 500})
+	existing, _, err := l.st.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaignID, Limit: 500})
 	if err != nil {
 		return domain.Problem{}, err
 	}
@@ -267,7 +270,7 @@ func (l *loader) evidence(ctx context.Context, p domain.Problem, rp reporttext.P
 	if p.Stage != domain.StageExecute {
 		return nil // already past the closure request
 	}
-	existing, err := l.svc.Store.ListEvidence(ctx, p.ID)
+	existing, err := l.st.ListEvidence(ctx, p.ID)
 	if err != nil {
 		return err
 	}

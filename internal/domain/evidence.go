@@ -194,3 +194,7 @@ type OutcomeTotals struct {
 	MoneyYuan     float64 `json:"money_yuan"`
 	PeopleHandled int     `json:"people_handled"`
 }
+
+// DefaultEvidenceMaxBytes bounds one evidence file unless configured
+// (RECTIFY_EVIDENCE_MAX_MB); the API and the web form share it.
+const DefaultEvidenceMaxBytes int64 = 50 << 20

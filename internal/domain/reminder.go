@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -229,4 +230,48 @@ func EventNotices(p *Problem, ev Event) []Notice {
 		return nil
 	}
 	return []Notice{n}
+}
+
+// LatestReminders returns the keys of sent that DueNotices may still ask
+// about: per series (problem, measure, condition, level, due) only the latest
+// repeat. A series asks only for its current repeat, which grows with time,
+// so earlier ones are never asked again; event notices are never asked. The
+// result is bounded by the series a problem has had, not by how long it ran.
+func LatestReminders(sent map[string]bool) map[string]bool {
+	latest := map[string]int{}
+	for key, ok := range sent {
+		if !ok {
+			continue
+		}
+		name, repeat, isSeries := splitReminderKey(key)
+		if !isSeries {
+			continue
+		}
+		if r, seen := latest[name]; !seen || repeat > r {
+			latest[name] = repeat
+		}
+	}
+	out := make(map[string]bool, len(latest))
+	for name, repeat := range latest {
+		out[name+":"+strconv.Itoa(repeat)] = true
+	}
+	return out
+}
+
+// splitReminderKey splits a DueNotices key into its series and its repeat;
+// isSeries is false for other keys (event notices).
+func splitReminderKey(key string) (name string, repeat int, isSeries bool) {
+	parts := strings.SplitN(key, ":", 3)
+	if len(parts) < 3 || !strings.HasPrefix(parts[1], "m") {
+		return "", 0, false
+	}
+	if _, err := strconv.ParseInt(parts[1][1:], 10, 64); err != nil {
+		return "", 0, false
+	}
+	i := strings.LastIndexByte(key, ':')
+	repeat, err := strconv.Atoi(key[i+1:])
+	if err != nil || repeat < 0 {
+		return "", 0, false
+	}
+	return key[:i], repeat, true
 }

@@ -171,7 +171,7 @@ func newFaultRig(t *testing.T, st *store.Store, apiClient, workerClient, verifyC
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	h, err := app.NewHandler(svc, logger)
+	h, err := app.NewHandler(svc, logger, app.HandlerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

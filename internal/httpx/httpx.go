@@ -5,7 +5,6 @@ package httpx
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -41,7 +40,7 @@ func StatusOf(code string) int {
 }
 
 // Attachment is a Content-Disposition that names a download safely: an
-// ASCII fallback for old clients and the real name per RFC 5987, so that
+// ASCII fallback for old clients and the real name per RFC 2231/5987, so that
 // Chinese names survive every browser.
 func Attachment(name string) string {
 	return AttachmentNamed(strings.Map(func(r rune) rune {
@@ -55,21 +54,13 @@ func Attachment(name string) string {
 // AttachmentNamed is Attachment with a chosen ASCII fallback name (which
 // must be plain ASCII without quotes).
 func AttachmentNamed(ascii, name string) string {
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(name))
-}
-
-// rfc5987 percent-encodes every byte that is not an attr-char.
-func rfc5987(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("!#$&+-.^_`|~", ch) >= 0 {
-			b.WriteByte(ch)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", ch)
-		}
+	// FormatMediaType writes a non-ASCII name as filename* only; old
+	// clients get the fallback before it.
+	named := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	if name == ascii || !strings.Contains(named, "filename*=") {
+		return named
 	}
-	return b.String()
+	return mime.FormatMediaType("attachment", map[string]string{"filename": ascii}) + strings.TrimPrefix(named, "attachment")
 }
 
 // ServeEvidence sends evidence as an attachment that is never rendered on

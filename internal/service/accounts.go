@@ -81,7 +81,7 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, token, curr
 	if until, locked := s.Logins.User.LockedUntil(key, now); locked {
 		return domain.TooManyLogins(until)
 	}
-	_, hash, err := s.Store.UserCredentials(ctx, u.Username)
+	_, hash, err := s.store.UserCredentials(ctx, u.Username)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, token, curr
 	if err != nil {
 		return err
 	}
-	return s.Store.SetPassword(ctx, u.ID, newHash, auth.TokenHash(token))
+	return s.store.SetPassword(ctx, u.ID, newHash, auth.TokenHash(token))
 }
 
 // SetUserDisabled disables or enables a user (admin). Disabling ends the
@@ -119,5 +119,5 @@ func (s *Service) SetUserDisabled(ctx context.Context, u domain.User, userID int
 	if disabled && userID == u.ID {
 		return domain.User{}, domain.Errorf(domain.EConflict, "you cannot disable your own account")
 	}
-	return s.Store.SetUserDisabled(ctx, userID, disabled)
+	return s.store.SetUserDisabled(ctx, userID, disabled)
 }

@@ -23,7 +23,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, u domain.User, in domain.N
 		return "", domain.APIToken{}, err
 	}
 	token := domain.APITokenPrefix + secret
-	t, err := s.Store.CreateAPIToken(ctx, domain.APIToken{
+	t, err := s.store.CreateAPIToken(ctx, domain.APIToken{
 		Name: in.Name, UserID: in.UserID, CreatedBy: u.ID,
 		ExpiresAt: s.Now().Add(time.Duration(in.ExpiresInDays) * 24 * time.Hour),
 	}, auth.TokenHash(token))
@@ -38,7 +38,7 @@ func (s *Service) ListAPITokens(ctx context.Context, u domain.User) ([]domain.AP
 	if err := domain.RequireRole(u, "list API tokens", domain.RoleAdmin); err != nil {
 		return nil, err
 	}
-	return s.Store.ListAPITokens(ctx)
+	return s.store.ListAPITokens(ctx)
 }
 
 // RevokeAPIToken ends a token at once (admin).
@@ -46,7 +46,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, u domain.User, id int64) (
 	if err := domain.RequireRole(u, "revoke API tokens", domain.RoleAdmin); err != nil {
 		return domain.APIToken{}, err
 	}
-	return s.Store.RevokeAPIToken(ctx, id)
+	return s.store.RevokeAPIToken(ctx, id)
 }
 
 // isAPIToken tells an integration's token from a login session's.

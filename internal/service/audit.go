@@ -11,5 +11,5 @@ func (s *Service) VerifyAudit(ctx context.Context, u domain.User) (domain.AuditR
 	if err := domain.RequireRole(u, "verify the audit log", domain.RoleAdmin); err != nil {
 		return domain.AuditReport{}, err
 	}
-	return s.Store.VerifyAudit(ctx)
+	return s.store.VerifyAudit(ctx)
 }

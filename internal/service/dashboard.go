@@ -44,27 +44,27 @@ func scope(u domain.User) int64 {
 
 // Dashboard returns a campaign's figures scoped to u.
 func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64) (Dashboard, error) {
-	sum, err := s.Store.Campaign(ctx, campaignID)
+	sum, err := s.store.Campaign(ctx, campaignID)
 	if err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Campaign: sum.Campaign}
 	unit := scope(u)
-	if d.StageCounts, err = s.Store.StageCounts(ctx, campaignID, unit); err != nil {
+	if d.StageCounts, err = s.store.StageCounts(ctx, campaignID, unit); err != nil {
 		return Dashboard{}, err
 	}
 	for _, n := range d.StageCounts {
 		d.Total += n
 	}
 	d.Closed = d.StageCounts[domain.StageClosed]
-	if d.Units, err = s.Store.UnitCounts(ctx, campaignID, unit); err != nil {
+	if d.Units, err = s.store.UnitCounts(ctx, campaignID, unit); err != nil {
 		return Dashboard{}, err
 	}
 	since := s.Now().AddDate(0, 0, -ClosureDays)
-	if d.Closures, err = s.Store.ClosuresPerDay(ctx, campaignID, unit, since); err != nil {
+	if d.Closures, err = s.store.ClosuresPerDay(ctx, campaignID, unit, since); err != nil {
 		return Dashboard{}, err
 	}
-	if d.Deadlines, err = s.Store.UpcomingDeadlines(ctx, campaignID, unit, 10); err != nil {
+	if d.Deadlines, err = s.store.UpcomingDeadlines(ctx, campaignID, unit, 10); err != nil {
 		return Dashboard{}, err
 	}
 	return d, nil
@@ -80,7 +80,7 @@ func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.Pro
 	}
 	q.VisibleToUnit = scope(u)
 	q.Now = s.Now()
-	problems, total, err := s.Store.SearchProblems(ctx, q)
+	problems, total, err := s.store.SearchProblems(ctx, q)
 	for i := range problems {
 		problems[i] = problems[i].WithLights(q.Now)
 	}

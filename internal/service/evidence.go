@@ -67,7 +67,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		if note == "" {
 			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "text evidence needs a note (or attach a file)")
 		}
-		return s.Store.CreateEvidence(ctx, ev)
+		return s.store.CreateEvidence(ctx, ev)
 	}
 	if ev.OriginalName, err = domain.SanitizeFileName(in.FileName); err != nil {
 		return domain.Evidence{}, err
@@ -105,7 +105,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		return domain.Evidence{}, err
 	}
 	ev.SHA256, ev.Size = sha, n
-	saved, err := s.Store.CreateEvidence(ctx, ev)
+	saved, err := s.store.CreateEvidence(ctx, ev)
 	if err == nil {
 		s.Metrics.AddEvidenceBytes(n)
 	}
@@ -121,7 +121,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 // OpenEvidence returns evidence the user may see and its content (nil for
 // text-only evidence).
 func (s *Service) OpenEvidence(ctx context.Context, u domain.User, id int64) (domain.Evidence, io.ReadSeekCloser, error) {
-	ev, err := s.Store.Evidence(ctx, id)
+	ev, err := s.store.Evidence(ctx, id)
 	if err != nil {
 		return ev, nil, err
 	}
@@ -143,13 +143,13 @@ func (s *Service) ListEvidence(ctx context.Context, u domain.User, problemID int
 	if _, err := s.Problem(ctx, u, problemID); err != nil {
 		return nil, err
 	}
-	return s.Store.ListEvidence(ctx, problemID)
+	return s.store.ListEvidence(ctx, problemID)
 }
 
 // WithdrawEvidence marks evidence withdrawn: only its uploader, and only
 // before a closure request.
 func (s *Service) WithdrawEvidence(ctx context.Context, u domain.User, id int64) (domain.Evidence, error) {
-	ev, err := s.Store.Evidence(ctx, id)
+	ev, err := s.store.Evidence(ctx, id)
 	if err != nil {
 		return ev, err
 	}
@@ -165,10 +165,10 @@ func (s *Service) WithdrawEvidence(ctx context.Context, u domain.User, id int64)
 	case p.Stage != domain.StageAssign && p.Stage != domain.StageExecute:
 		return ev, domain.Errorf(domain.EConflict, "evidence cannot be withdrawn once closure is requested (stage %q)", p.Stage)
 	}
-	if err := s.Store.WithdrawEvidence(ctx, id); err != nil {
+	if err := s.store.WithdrawEvidence(ctx, id); err != nil {
 		return ev, err
 	}
-	return s.Store.Evidence(ctx, id)
+	return s.store.Evidence(ctx, id)
 }
 
 // AddOutcome records an outcome, entered by a user of the problem's lead
@@ -190,7 +190,7 @@ func (s *Service) AddOutcome(ctx context.Context, u domain.User, o domain.Outcom
 		return o, err
 	}
 	o.CreatedBy = u.ID
-	return s.Store.CreateOutcome(ctx, o)
+	return s.store.CreateOutcome(ctx, o)
 }
 
 // ListOutcomes returns a problem's outcomes.
@@ -198,7 +198,7 @@ func (s *Service) ListOutcomes(ctx context.Context, u domain.User, problemID int
 	if _, err := s.Problem(ctx, u, problemID); err != nil {
 		return nil, err
 	}
-	return s.Store.ListOutcomes(ctx, problemID)
+	return s.store.ListOutcomes(ctx, problemID)
 }
 
 // ClosureReview is a pending closure request with the evidence behind it.
@@ -218,12 +218,12 @@ func (s *Service) ClosureReviews(ctx context.Context, u domain.User, campaignID 
 	}
 	var out []ClosureReview
 	for offset := 0; ; offset += 500 {
-		problems, _, err := s.Store.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaignID, Stage: domain.StageVerify, Offset: offset, Limit: 500})
+		problems, _, err := s.store.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaignID, Stage: domain.StageVerify, Offset: offset, Limit: 500})
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range problems {
-			evidence, err := s.Store.ListEvidence(ctx, p.ID)
+			evidence, err := s.store.ListEvidence(ctx, p.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -69,14 +69,14 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 	if err := domain.RequireRole(u, "import problems", domain.RoleAdmin, domain.RoleLeader); err != nil {
 		return ImportResult{}, err
 	}
-	if _, err := s.Store.Campaign(ctx, campaignID); err != nil {
+	if _, err := s.store.Campaign(ctx, campaignID); err != nil {
 		return ImportResult{}, err
 	}
-	units, err := s.Store.ListUnits(ctx)
+	units, err := s.store.ListUnits(ctx)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	existing, err := s.Store.CampaignProblemsByNumber(ctx, campaignID)
+	existing, err := s.store.CampaignProblemsByNumber(ctx, campaignID)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -134,7 +134,7 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 		}
 		batch.Problems = append(batch.Problems, np)
 	}
-	out, err := s.Store.ImportProblems(ctx, batch)
+	out, err := s.store.ImportProblems(ctx, batch)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -319,7 +319,7 @@ func (s *Service) Narrative(ctx context.Context, u domain.User, campaignID int64
 	if err := canReadCampaign(u); err != nil {
 		return domain.Narrative{}, err
 	}
-	return s.Store.Narrative(ctx, campaignID)
+	return s.store.Narrative(ctx, campaignID)
 }
 
 // SetNarrative replaces a campaign's report narrative (the leading group;
@@ -331,7 +331,7 @@ func (s *Service) SetNarrative(ctx context.Context, u domain.User, n domain.Narr
 	if err := n.Validate(); err != nil {
 		return domain.Narrative{}, err
 	}
-	return s.Store.SetNarrative(ctx, n, u.ID)
+	return s.store.SetNarrative(ctx, n, u.ID)
 }
 
 // canReadCampaign allows the roles that see every problem: a report or a
@@ -357,19 +357,19 @@ func (s *Service) WriteReport(ctx context.Context, u domain.User, campaignID int
 }
 
 func (s *Service) reportInput(ctx context.Context, campaignID int64) (report.Input, error) {
-	sum, err := s.Store.Campaign(ctx, campaignID)
+	sum, err := s.store.Campaign(ctx, campaignID)
 	if err != nil {
 		return report.Input{}, err
 	}
-	narrative, err := s.Store.Narrative(ctx, campaignID)
+	narrative, err := s.store.Narrative(ctx, campaignID)
 	if err != nil {
 		return report.Input{}, err
 	}
-	problems, err := s.Store.CampaignProblems(ctx, campaignID)
+	problems, err := s.store.CampaignProblems(ctx, campaignID)
 	if err != nil {
 		return report.Input{}, err
 	}
-	outcomes, err := s.Store.OutcomeTotals(ctx, campaignID)
+	outcomes, err := s.store.OutcomeTotals(ctx, campaignID)
 	if err != nil {
 		return report.Input{}, err
 	}
@@ -381,15 +381,15 @@ func (s *Service) WriteLedger(ctx context.Context, u domain.User, campaignID int
 	if err := canReadCampaign(u); err != nil {
 		return err
 	}
-	sum, err := s.Store.Campaign(ctx, campaignID)
+	sum, err := s.store.Campaign(ctx, campaignID)
 	if err != nil {
 		return err
 	}
-	problems, err := s.Store.CampaignProblems(ctx, campaignID)
+	problems, err := s.store.CampaignProblems(ctx, campaignID)
 	if err != nil {
 		return err
 	}
-	units, err := s.Store.ListUnits(ctx)
+	units, err := s.store.ListUnits(ctx)
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ func (s *Service) WriteLedger(ctx context.Context, u domain.User, campaignID int
 	for _, un := range units {
 		names[un.ID] = un.Name
 	}
-	evidence, err := s.Store.EvidenceCounts(ctx, campaignID)
+	evidence, err := s.store.EvidenceCounts(ctx, campaignID)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 	if len(in.ReviewerIDs) == 0 {
 		in.ReviewerIDs = []int64{u.ID}
 	}
-	if err := s.Store.CheckDisciplineUsers(ctx, in.ReviewerIDs); err != nil {
+	if err := s.store.CheckDisciplineUsers(ctx, in.ReviewerIDs); err != nil {
 		return domain.Lookback{}, err
 	}
 	if idemKey != "" {
@@ -38,7 +38,7 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 	var id int64
 	if idemKey != "" {
 		var err error
-		if id, err = s.Store.LookbackIDByKey(ctx, idemKey); err != nil {
+		if id, err = s.store.LookbackIDByKey(ctx, idemKey); err != nil {
 			return domain.Lookback{}, err
 		}
 	}
@@ -50,7 +50,7 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 	}
 	// Send from what was recorded, so that a retry puts the same problems
 	// under review with the same due date whatever its body says.
-	recorded, err := s.Store.Lookback(ctx, id, 0)
+	recorded, err := s.store.Lookback(ctx, id, 0)
 	if err != nil {
 		return domain.Lookback{}, err
 	}
@@ -67,14 +67,14 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 			// The problem left closed between the check and the Update (a
 			// concurrent look-back or change): it is not under this one.
 			s.Logger.WarnContext(ctx, "problem left out of a look-back", slog.Int64("lookback", id), slog.Int64("problem", p.ProblemID), slog.Any("error", err))
-			if err := s.Store.DropLookbackProblem(ctx, id, p.ProblemID); err != nil {
+			if err := s.store.DropLookbackProblem(ctx, id, p.ProblemID); err != nil {
 				return domain.Lookback{}, err
 			}
 		} else if err != nil {
 			return domain.Lookback{}, err
 		}
 	}
-	return s.Store.Lookback(ctx, id, 0)
+	return s.store.Lookback(ctx, id, 0)
 }
 
 // createLookback resolves the scope and records the look-back.
@@ -93,7 +93,7 @@ func (s *Service) createLookback(ctx context.Context, u domain.User, in domain.N
 	for _, id := range ids {
 		lb.Problems = append(lb.Problems, domain.LookbackProblem{ProblemID: id})
 	}
-	id, _, err := s.Store.CreateLookback(ctx, lb, idemKey)
+	id, _, err := s.store.CreateLookback(ctx, lb, idemKey)
 	return id, err
 }
 
@@ -101,7 +101,7 @@ func (s *Service) createLookback(ctx context.Context, u domain.User, in domain.N
 // the scope asks for it; a sample without a seed gets one, stored with it.
 func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.LookbackScope) ([]int64, error) {
 	if len(scope.ProblemIDs) > 0 {
-		stages, err := s.Store.ProblemStages(ctx, scope.ProblemIDs)
+		stages, err := s.store.ProblemStages(ctx, scope.ProblemIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.Lookback
 		}
 		return scope.ProblemIDs, nil
 	}
-	ids, err := s.Store.ClosedProblemIDs(ctx, scope.CampaignID, scope.UnitID)
+	ids, err := s.store.ClosedProblemIDs(ctx, scope.CampaignID, scope.UnitID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) LookbackAction(ctx context.Context, u domain.User, lookbackID,
 	default:
 		return domain.Problem{}, domain.Errorf(domain.EInvalid, "%q is not a look-back action", cmd.Action)
 	}
-	lb, err := s.Store.Lookback(ctx, lookbackID, 0)
+	lb, err := s.store.Lookback(ctx, lookbackID, 0)
 	if err != nil {
 		return domain.Problem{}, err
 	}
@@ -180,9 +180,9 @@ func lookbackHas(lb domain.Lookback, problemID int64) bool {
 // a problem its unit takes part in, and only those problems.
 func (s *Service) Lookback(ctx context.Context, u domain.User, id int64) (domain.Lookback, error) {
 	if u.Role != domain.RoleUnit {
-		return s.Store.Lookback(ctx, id, 0)
+		return s.store.Lookback(ctx, id, 0)
 	}
-	lb, err := s.Store.Lookback(ctx, id, u.UnitID)
+	lb, err := s.store.Lookback(ctx, id, u.UnitID)
 	if err != nil {
 		return domain.Lookback{}, err
 	}
@@ -194,13 +194,13 @@ func (s *Service) Lookback(ctx context.Context, u domain.User, id int64) (domain
 
 // ListLookbacks returns the look-backs u may see, newest first.
 func (s *Service) ListLookbacks(ctx context.Context, u domain.User) ([]domain.Lookback, error) {
-	return s.Store.ListLookbacks(ctx, scope(u))
+	return s.store.ListLookbacks(ctx, scope(u))
 }
 
 // LookbackStats counts problems looked back, confirmed and reopened per
 // campaign and lead unit. Unit users see their own unit's line only.
 func (s *Service) LookbackStats(ctx context.Context, u domain.User, campaignID int64) ([]domain.LookbackStats, error) {
-	stats, err := s.Store.LookbackStats(ctx, campaignID)
+	stats, err := s.store.LookbackStats(ctx, campaignID)
 	if err != nil || u.Role != domain.RoleUnit {
 		return stats, err
 	}

@@ -25,7 +25,7 @@ func (s *Service) SetReportSchedule(ctx context.Context, u domain.User, campaign
 	if dueDays < 0 || dueDays > 90 {
 		return domain.Campaign{}, domain.Errorf(domain.EInvalid, "due_days must be between 1 and 90")
 	}
-	if _, err := s.Store.Campaign(ctx, campaignID); err != nil {
+	if _, err := s.store.Campaign(ctx, campaignID); err != nil {
 		return domain.Campaign{}, err
 	}
 	id := workflows.ReportScheduleID(campaignID)
@@ -51,10 +51,10 @@ func (s *Service) SetReportSchedule(ctx context.Context, u domain.User, campaign
 			return domain.Campaign{}, s.temporalError(err, 0)
 		}
 	}
-	if err := s.Store.SetReportSchedule(ctx, campaignID, c.String(), dueDays); err != nil {
+	if err := s.store.SetReportSchedule(ctx, campaignID, c.String(), dueDays); err != nil {
 		return domain.Campaign{}, err
 	}
-	sum, err := s.Store.Campaign(ctx, campaignID)
+	sum, err := s.store.Campaign(ctx, campaignID)
 	return sum.Campaign, err
 }
 

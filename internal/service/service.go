@@ -24,7 +24,7 @@ import (
 
 // Service wires the store and Temporal together.
 type Service struct {
-	Store    *store.Store
+	store    *store.Store
 	Temporal client.Client
 	// Blobs keeps evidence files.
 	Blobs  blob.Store
@@ -58,7 +58,7 @@ func New(st *store.Store, tc client.Client, logger *slog.Logger, tokenTTL time.D
 	if tokenTTL <= 0 {
 		tokenTTL = 12 * time.Hour
 	}
-	return &Service{Store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits(),
+	return &Service{store: st, Temporal: tc, Logger: logger, TokenTTL: tokenTTL, Now: time.Now, Logins: DefaultLoginLimits(),
 		TemporalTimeout: DefaultTemporalTimeout, ImportSlots: make(chan struct{}, DefaultImportConcurrency)}
 }
 
@@ -74,7 +74,7 @@ func (s *Service) login(ctx context.Context, username, password string) (string,
 	if username == "" || password == "" || len(password) > 256 {
 		return "", domain.User{}, invalid
 	}
-	u, hash, err := s.Store.UserCredentials(ctx, username)
+	u, hash, err := s.store.UserCredentials(ctx, username)
 	if domain.IsCode(err, domain.ENotFound) {
 		auth.SpendVerifyTime(password)
 		return "", domain.User{}, invalid
@@ -91,7 +91,7 @@ func (s *Service) login(ctx context.Context, username, password string) (string,
 	if err != nil {
 		return "", domain.User{}, err
 	}
-	if err := s.Store.CreateSession(ctx, tokenHash, u.ID, s.Now().Add(s.TokenTTL)); err != nil {
+	if err := s.store.CreateSession(ctx, tokenHash, u.ID, s.Now().Add(s.TokenTTL)); err != nil {
 		return "", domain.User{}, err
 	}
 	return token, u, nil
@@ -103,14 +103,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.User, 
 		return domain.User{}, domain.Errorf(domain.EUnauthorized, "log in first")
 	}
 	if isAPIToken(token) {
-		return s.Store.UserByAPIToken(ctx, auth.TokenHash(token))
+		return s.store.UserByAPIToken(ctx, auth.TokenHash(token))
 	}
-	return s.Store.UserBySession(ctx, auth.TokenHash(token))
+	return s.store.UserBySession(ctx, auth.TokenHash(token))
 }
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.Store.RevokeSession(ctx, auth.TokenHash(token))
+	return s.store.RevokeSession(ctx, auth.TokenHash(token))
 }
 
 // CreateUnit adds a unit (admin).
@@ -118,7 +118,7 @@ func (s *Service) CreateUnit(ctx context.Context, u domain.User, name string) (d
 	if err := domain.RequireRole(u, "manage units", domain.RoleAdmin); err != nil {
 		return domain.Unit{}, err
 	}
-	return s.Store.CreateUnit(ctx, name)
+	return s.store.CreateUnit(ctx, name)
 }
 
 // CreateUser adds a user (admin).
@@ -146,7 +146,7 @@ func (s *Service) createUser(ctx context.Context, in domain.NewUser) (domain.Use
 	if err != nil {
 		return domain.User{}, err
 	}
-	return s.Store.CreateUser(ctx, in, hash)
+	return s.store.CreateUser(ctx, in, hash)
 }
 
 // CreateCampaign adds a campaign (admin or leader).
@@ -157,7 +157,7 @@ func (s *Service) CreateCampaign(ctx context.Context, u domain.User, c domain.Ca
 	if err := c.Validate(); err != nil {
 		return domain.Campaign{}, err
 	}
-	return s.Store.CreateCampaign(ctx, c)
+	return s.store.CreateCampaign(ctx, c)
 }
 
 // CreateProblem records a problem and starts its workflow (admin or leader).
@@ -168,7 +168,7 @@ func (s *Service) CreateProblem(ctx context.Context, u domain.User, in domain.Ne
 	if err := in.Validate(); err != nil {
 		return domain.Problem{}, err
 	}
-	p, err := s.Store.CreateProblem(ctx, in, u.Actor())
+	p, err := s.store.CreateProblem(ctx, in, u.Actor())
 	if err != nil {
 		return domain.Problem{}, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) CreateProblem(ctx context.Context, u domain.User, in domain.Ne
 // StartPendingWorkflows starts the workflow of every problem whose start was
 // not confirmed (a crash between insert and start). Starting is idempotent.
 func (s *Service) StartPendingWorkflows(ctx context.Context) error {
-	problems, err := s.Store.ProblemsWithoutWorkflow(ctx)
+	problems, err := s.store.ProblemsWithoutWorkflow(ctx)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
 	if err != nil {
 		return s.temporalError(err, p.ID)
 	}
-	return s.Store.MarkWorkflowStarted(ctx, p.ID)
+	return s.store.MarkWorkflowStarted(ctx, p.ID)
 }
 
 // Act sends a human decision to the problem's workflow and returns the
@@ -230,13 +230,13 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 		return domain.Problem{}, err
 	}
 	if cmd.Plan != nil {
-		if err := s.Store.CheckUnitsExist(ctx, cmd.Plan.UnitIDs()); err != nil {
+		if err := s.store.CheckUnitsExist(ctx, cmd.Plan.UnitIDs()); err != nil {
 			return domain.Problem{}, err
 		}
 	}
 	cmd.Evidence = nil // only the store says what evidence there is
 	if cmd.Action == domain.ActionRequestClosure {
-		refs, err := s.Store.EvidenceRefs(ctx, problemID)
+		refs, err := s.store.EvidenceRefs(ctx, problemID)
 		if err != nil {
 			return domain.Problem{}, err
 		}
@@ -286,7 +286,7 @@ func actionResult(err error, duplicate bool) string {
 // confirmed (Temporal was away when it was created) and reports whether it
 // did, so that such a problem works without waiting for a process restart.
 func (s *Service) startIfPending(ctx context.Context, problemID int64) bool {
-	pending, err := s.Store.ProblemsWithoutWorkflow(ctx)
+	pending, err := s.store.ProblemsWithoutWorkflow(ctx)
 	if err != nil {
 		return false
 	}
@@ -333,7 +333,7 @@ func (s *Service) temporalError(err error, problemID int64) error {
 
 // Problem returns a problem the user may see.
 func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.Problem, error) {
-	p, err := s.Store.Problem(ctx, id)
+	p, err := s.store.Problem(ctx, id)
 	if err != nil {
 		return domain.Problem{}, err
 	}
@@ -353,7 +353,7 @@ func (s *Service) Events(ctx context.Context, u domain.User, id int64) ([]domain
 	if _, err := s.Problem(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return s.Store.Events(ctx, id)
+	return s.store.Events(ctx, id)
 }
 
 // Progress returns the progress reports of a problem the user may see.
@@ -361,7 +361,7 @@ func (s *Service) Progress(ctx context.Context, u domain.User, id int64) ([]doma
 	if _, err := s.Problem(ctx, u, id); err != nil {
 		return nil, err
 	}
-	return s.Store.Progress(ctx, id)
+	return s.store.Progress(ctx, id)
 }
 
 // readyCheckTimeout bounds each of Ready's checks, so that /readyz answers
@@ -372,7 +372,7 @@ const readyCheckTimeout = 2 * time.Second
 func (s *Service) Ready(ctx context.Context) error {
 	storeCtx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
 	defer cancel()
-	if err := s.Store.Ping(storeCtx); err != nil {
+	if err := s.store.Ping(storeCtx); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	temporalCtx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
@@ -381,4 +381,20 @@ func (s *Service) Ready(ctx context.Context) error {
 		return fmt.Errorf("temporal: %w", err)
 	}
 	return nil
+}
+
+// Units lists every unit, for pickers and the admin pages.
+func (s *Service) Units(ctx context.Context) ([]domain.Unit, error) { return s.store.ListUnits(ctx) }
+
+// Users lists every account, for the admin pages.
+func (s *Service) Users(ctx context.Context) ([]domain.User, error) { return s.store.ListUsers(ctx) }
+
+// Campaigns lists every campaign.
+func (s *Service) Campaigns(ctx context.Context) ([]domain.Campaign, error) {
+	return s.store.ListCampaigns(ctx)
+}
+
+// Campaign returns a campaign with its problem counts.
+func (s *Service) Campaign(ctx context.Context, id int64) (domain.CampaignSummary, error) {
+	return s.store.Campaign(ctx, id)
 }

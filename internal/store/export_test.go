@@ -1,9 +1,104 @@
 package store
 
-import "context"
+import (
+	"context"
+	"io/fs"
+	"testing"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+)
 
 // ExecSQL runs a raw statement on the store's database, for tests that need
 // a state no store method produces (such as a disabled user).
 func (s *Store) ExecSQL(ctx context.Context, sql string, args ...any) error {
 	return s.db.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// AutoMigrateModels makes on an empty database, with gorm's AutoMigrate,
+// the schema the models expect: what the migrations must produce.
+func AutoMigrateModels(databaseURL, sqlitePath string) error {
+	db, err := openRaw(databaseURL, sqlitePath)
+	if err != nil {
+		return err
+	}
+	defer closeRaw(db)
+	return db.AutoMigrate(models()...)
+}
+
+// ExecFile runs a SQL script on a database, as a fixture.
+func ExecFile(databaseURL, sqlitePath, script string) error {
+	db, err := openRaw(databaseURL, sqlitePath)
+	if err != nil {
+		return err
+	}
+	defer closeRaw(db)
+	return db.Exec(script).Error
+}
+
+// Schema describes a database's tables, columns and indexes, one per line,
+// sorted, leaving out goose's version table.
+func Schema(databaseURL, sqlitePath string) ([]string, error) {
+	db, err := openRaw(databaseURL, sqlitePath)
+	if err != nil {
+		return nil, err
+	}
+	defer closeRaw(db)
+	var lines []string
+	if databaseURL == "" {
+		err = db.Raw(`SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master
+			WHERE name NOT IN ('sqlite_sequence', 'goose_db_version') AND tbl_name <> 'goose_db_version' ORDER BY 1`).Scan(&lines).Error
+		return lines, err
+	}
+	err = db.Raw(`SELECT line FROM (
+		SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || COALESCE('(' || character_maximum_length || ')', '') ||
+			' null=' || is_nullable || ' default=' || COALESCE(column_default, '-') AS line
+		FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'
+		UNION ALL
+		SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename <> 'goose_db_version'
+	) s ORDER BY line`).Scan(&lines).Error
+	return lines, err
+}
+
+// MigrationVersion is the last migration goose recorded as applied.
+func MigrationVersion(databaseURL, sqlitePath string) (int64, error) {
+	db, err := openRaw(databaseURL, sqlitePath)
+	if err != nil {
+		return 0, err
+	}
+	defer closeRaw(db)
+	var v int64
+	err = db.Raw(`SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v).Error
+	return v, err
+}
+
+// MigrationCount is the number of migrations the binary embeds per database.
+func MigrationCount(t *testing.T) int64 {
+	t.Helper()
+	pg, err := fs.Glob(migrationFiles, "migrations/postgres/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lite, err := fs.Glob(migrationFiles, "migrations/sqlite/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg) != len(lite) {
+		t.Fatalf("%d PostgreSQL migrations, %d SQLite ones: each change needs both", len(pg), len(lite))
+	}
+	return int64(len(pg))
+}
+
+func openRaw(databaseURL, sqlitePath string) (*gorm.DB, error) {
+	if databaseURL != "" {
+		return openGorm(postgres.Open(databaseURL), 2)
+	}
+	return openGorm(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: "file:" + sqlitePath}), 1)
+}
+
+func closeRaw(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
 }

@@ -11,7 +11,7 @@ import (
 // over the campaign's problems (stages, lights), one over their measures
 // (stages, extensions), and the overdue ranking. At 10,000 problems and
 // 40,000 measures each pass is a scan or a join of the whole campaign, so
-// the number of passes is the cost (rectify bench --reads): this was seven.
+// the number of passes is the cost (rectify-bench --reads): this was seven.
 func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Time) (domain.CampaignStats, error) {
 	db := s.reader(ctx)
 	var campaign campaignRow

@@ -136,49 +136,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // IsPostgres reports whether the store runs on PostgreSQL.
 func (s *Store) IsPostgres() bool { return s.postgres }
 
-func (s *Store) migrate(ctx context.Context) error {
-	models := []any{
-		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
-		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{}, &evidenceRow{}, &outcomeRow{},
-		&lookbackRow{}, &lookbackProblemRow{}, &auditHeadRow{}, &apiTokenRow{},
-	}
-	var err error
-	if s.postgres {
-		// API and worker processes start together: a transaction-scoped
-		// advisory lock lets one migrate while the others wait.
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error; err != nil {
-				return err
-			}
-			return migrateModels(tx, models)
-		})
-	} else {
-		err = migrateModels(s.db.WithContext(ctx), models)
-	}
-	if err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
-	}
-	return nil
-}
-
-// migrateModels brings the schema up to the models and fills columns that
-// summarise other tables when they are new.
-func migrateModels(db *gorm.DB, models []any) error {
-	backfillMeasureCounts := db.Migrator().HasTable(&problemRow{}) && !db.Migrator().HasColumn(&problemRow{}, "MeasureCount")
-	if err := db.AutoMigrate(models...); err != nil {
-		return err
-	}
-	if backfillMeasureCounts {
-		return db.Exec(`UPDATE problems SET
-			measure_count = (SELECT count(*) FROM measures WHERE measures.problem_id = problems.id),
-			extensions_granted = (SELECT COALESCE(SUM(extension_count), 0) FROM measures WHERE measures.problem_id = problems.id)`).Error
-	}
-	return nil
-}
-
-// migrationLockID names Rectify's schema migration lock in PostgreSQL.
-const migrationLockID = 0x5265637469 // "Recti"
-
 // notFound turns gorm's not-found into a domain error naming what is missing.
 func notFound(err error, format string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -64,6 +64,26 @@ func SQLite(tb testing.TB) *store.Store {
 // reached, unless CI=true, in which case it fails it.
 func Postgres(tb testing.TB) *store.Store {
 	tb.Helper()
+	dbDSN := PostgresDatabase(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := store.Open(ctx, dbDSN, "")
+	if err != nil {
+		tb.Fatalf("storetest: open PostgreSQL store: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("storetest: close PostgreSQL store: %v", err)
+		}
+	})
+	return s
+}
+
+// PostgresDatabase creates a new, randomly named, empty PostgreSQL database,
+// dropped when the test ends, and returns its DSN. It skips or fails the
+// test as Postgres does when the server cannot be reached.
+func PostgresDatabase(tb testing.TB) string {
+	tb.Helper()
 	serverURL := os.Getenv(EnvPostgresURL)
 	if serverURL == "" {
 		serverURL = DefaultPostgresURL
@@ -78,30 +98,19 @@ func Postgres(tb testing.TB) *store.Store {
 		}
 		tb.Skipf("PostgreSQL not reachable at %s: tests run on SQLite only (%v)", where, err)
 	}
-
 	name := "rectify_test_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		tb.Fatalf("storetest: create database %s: %v", name, err)
 	}
-	// Registered before the store's Close, so it runs after it.
+	// Registered before any store's Close, so it runs after it.
 	tb.Cleanup(func() { dropDatabase(tb, admin, name) })
-
 	dbDSN, err := withDatabase(adminDSN, name)
 	if err != nil {
 		tb.Fatalf("storetest: %v", err)
 	}
-	s, err := store.Open(ctx, dbDSN, "")
-	if err != nil {
-		tb.Fatalf("storetest: open PostgreSQL store on %s: %v", name, err)
-	}
-	tb.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			tb.Errorf("storetest: close PostgreSQL store: %v", err)
-		}
-	})
-	return s
+	return dbDSN
 }
 
 // Each runs fn as the subtests "sqlite" and "postgres", each on a fresh store.

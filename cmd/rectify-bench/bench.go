@@ -23,12 +23,12 @@ import (
 // data directory (and, on PostgreSQL, a fresh database), each figure
 // beside its baseline from the same run:
 //
-//	rectify bench                       sign-off path (raw Update vs HTTP)
-//	rectify bench --bulk 1000           bulk start: import vs raw workflow starts
-//	rectify bench --reads 10000         list and dashboard queries vs bare SELECT
-//	rectify bench --reminders 1000      reminder lag at simultaneous deadlines
-//	rectify bench --rss 10000           RSS at open problems vs just started
-//	rectify bench --all                 all of them with the sizes above
+//	rectify-bench                       sign-off path (raw Update vs HTTP)
+//	rectify-bench --bulk 1000           bulk start: import vs raw workflow starts
+//	rectify-bench --reads 10000         list and dashboard queries vs bare SELECT
+//	rectify-bench --reminders 1000      reminder lag at simultaneous deadlines
+//	rectify-bench --rss 10000           RSS at open problems vs just started
+//	rectify-bench --all                 all of them with the sizes above
 func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	all := fs.Bool("all", false, "run every benchmark in sequence (sizes from the flags below, defaults when unset)")
 	signoff := fs.Bool("signoff", false, "run the sign-off benchmark (the default when no other is named)")
@@ -53,15 +53,18 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	workflowCache := fs.Int("workflow-cache", 0, "open workflows kept in memory by the worker and the embedded server (default RECTIFY_WORKFLOW_CACHE, 1000), to measure memory against replays")
 	memProfile := fs.String("memprofile", "", "RSS: write a heap profile of the loaded process to this file (go tool pprof)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: rectify bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
+		fmt.Fprintln(fs.Output(), "usage: rectify-bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return commandLineError{err}
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))
+		return commandLineError{fmt.Errorf("bench: unexpected argument %q", fs.Arg(0))}
 	}
 	var lv []int
 	for _, s := range strings.Split(*levels, ",") {
