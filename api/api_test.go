@@ -139,7 +139,7 @@ func TestProblemLifecycle(t *testing.T) {
 			{"MalformedJSON", leader1, "POST", pp + "/plan", `{"lead_unit_id":`, 400},
 			{"WrongType", leader1, "POST", pp + "/plan", map[string]any{"lead_unit_id": true}, 400},
 			{"UnknownField", leader1, "POST", pp + "/plan", map[string]any{"lead": 1}, 400},
-			{"Oversized", leader1, "POST", pp + "/plan", `{"lead_unit_id":1,"measures":[{"title":"` + strings.Repeat("x", 2<<20) + `"}]}`, 400},
+			{"Oversized", leader1, "POST", pp + "/plan", `{"lead_unit_id":1,"measures":[{"title":"` + strings.Repeat("x", 2<<20) + `"}]}`, 413},
 			{"PastDeadline", leader1, "POST", pp + "/plan", map[string]any{"lead_unit_id": unitA.ID, "measures": []map[string]any{{"title": "t", "kind": "deadline", "lead_unit_id": unitA.ID, "deadline": "2020-01-01"}}}, 400},
 			{"UnknownLeadUnit", leader1, "POST", pp + "/plan", map[string]any{"lead_unit_id": unitA.ID, "measures": []map[string]any{{"title": "t", "kind": "deadline", "lead_unit_id": 999, "deadline": future}}}, 400},
 			{"ApproveWithoutPlan", leader2, "POST", pp + "/plan/approve", map[string]any{}, 409},

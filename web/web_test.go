@@ -307,7 +307,7 @@ func testHTTP(t *testing.T, e *env) {
 		if resp, _ := get(t, c, e.URL+"/admin/users"); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("unit user on admin page: status %d", resp.StatusCode)
 		}
-		_, body = get(t, c, e.URL+"/problems")
+		_, body = get(t, c, fmt.Sprintf("%s/problems?campaign_id=%d", e.URL, e.campaign.ID))
 		if strings.Contains(body, e.p2.Title) || !strings.Contains(body, e.p1.Title) {
 			t.Errorf("a unit user's list shows other units' problems or misses its own")
 		}
