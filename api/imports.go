@@ -101,15 +101,15 @@ func (s *Server) renderImportError(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &rejected):
 		c.AbortWithStatusJSON(http.StatusBadRequest, importErrorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)}, Rows: rejected.Rows,
+			Error: s.errorDetail(c, err), Rows: rejected.Rows,
 		})
 	case errors.Is(err, importer.ErrUnsupported):
 		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, errorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)},
+			Error: s.errorDetail(c, err),
 		})
 	case errors.Is(err, importer.ErrTooLarge):
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, errorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)},
+			Error: s.errorDetail(c, err),
 		})
 	default:
 		s.renderError(c, err)

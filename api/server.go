@@ -11,6 +11,7 @@ import (
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/httpx"
+	"github.com/rectify/rectify/internal/i18n"
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -20,6 +21,7 @@ type Server struct {
 	svc    *service.Service
 	logger *slog.Logger
 	router *gin.Engine
+	cat    *i18n.Catalogue
 	// evidenceLimit bounds one evidence file, in bytes.
 	evidenceLimit int64
 }
@@ -45,7 +47,7 @@ func (s *Server) WithTrustedProxies(proxies []string) error {
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: DefaultEvidenceLimit}
+	s := &Server{svc: svc, logger: logger, router: gin.New(), cat: i18n.MustLoad(), evidenceLimit: DefaultEvidenceLimit}
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	s.router.Use(httpx.RecordRoute)
 	s.router.Use(securityHeaders)

@@ -408,7 +408,7 @@ func testDeadlines(t *testing.T, e *env, b *browser) {
 	b.set(`form[data-form="request_extension-1"] input[name=deadline]`, string(later))
 	b.unrequire(`form[data-form="request_extension-1"] textarea[name=reason]`)
 	b.wantStatus("extension without reason", b.submit("", "request_extension-1"), 400)
-	if msg := b.text(`form[data-form="request_extension-1"] .error`); !strings.Contains(msg, "reason") {
+	if msg := b.text(`form[data-form="request_extension-1"] .error`); !strings.Contains(msg, "请填写理由") {
 		t.Fatalf("refusal message %q", msg)
 	}
 	if got := b.value(`form[data-form="request_extension-1"] input[name=deadline]`); got != string(later) {

@@ -95,12 +95,18 @@ func (h *Handler) failed(c *gin.Context, name string, err error) *forms {
 	}
 }
 
-// errorText is the message shown for err: what kind of refusal, then the
-// domain's own words (internal details never reach the page).
+// errorText is the message shown for err: a keyed refusal in the page's
+// language, else what kind of refusal and the domain's own words (internal
+// details never reach the page).
 func (h *Handler) errorText(l *lang, err error) string {
 	code := domain.ErrorCode(err)
 	if code == domain.EInternal {
 		return l.T("err.internal")
+	}
+	if e := domain.AsError(err); e != nil && e.Key != "" {
+		if msg, ok := l.cat.Error(l.Code, e.Key, e.Params); ok {
+			return msg
+		}
 	}
 	return l.T("err."+code) + l.T("punct.colon") + domain.ErrorMessage(err)
 }

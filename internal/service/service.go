@@ -312,7 +312,12 @@ func (s *Service) temporalError(err error, problemID int64) error {
 	var notFound *serviceerror.NotFound
 	switch {
 	case errors.As(err, &appErr) && domain.IsKnownCode(appErr.Type()):
-		return &domain.Error{Code: appErr.Type(), Message: appErr.Message()}
+		de := &domain.Error{Code: appErr.Type(), Message: appErr.Message()}
+		var d workflows.ErrorDetails
+		if appErr.HasDetails() && appErr.Details(&d) == nil {
+			de.Key, de.Field, de.Params = d.Key, d.Field, d.Params
+		}
+		return de
 	case errors.As(err, &notFound):
 		return domain.Errorf(domain.ENotFound, "problem %d not found", problemID)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
