@@ -31,7 +31,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.evidenceLimit+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		s.renderError(c, domain.Errorf(domain.EInvalid, "send multipart/form-data with the fields title, note and file"))
+		s.renderError(c, domain.Errorf(domain.EInvalid, "send multipart/form-data with the fields title, note and file").WithKey("evidence_multipart"))
 		return
 	}
 	for {
@@ -59,7 +59,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			s.addEvidence(c, in)
 			return
 		default:
-			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()))
+			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()).WithKey("unknown_field", "field", part.FormName()))
 			return
 		}
 	}

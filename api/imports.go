@@ -61,24 +61,24 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 	if mediaType != "multipart/form-data" {
 		name := c.Query("filename")
 		if name == "" {
-			return nil, domain.Errorf(domain.EInvalid, "send the file as multipart/form-data in field \"file\", or as the body with ?filename=NAME.xlsx")
+			return nil, domain.Errorf(domain.EInvalid, "send the file as multipart/form-data in field \"file\", or as the body with ?filename=NAME.xlsx").WithKey("import_file_missing").WithField("file")
 		}
 		return s.svc.ReadImport(c.Request.Context(), name, c.Request.Body)
 	}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "the multipart body cannot be read")
+		return nil, domain.Errorf(domain.EInvalid, "the multipart body cannot be read").WithKey("multipart_malformed")
 	}
 	for {
 		part, err := mr.NextPart()
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.Is(err, io.EOF):
-			return nil, domain.Errorf(domain.EInvalid, "the form has no field \"file\"")
+			return nil, domain.Errorf(domain.EInvalid, "the form has no field \"file\"").WithKey("import_file_missing").WithField("file")
 		case errors.As(err, &tooLarge):
 			return nil, importer.TooLarge()
 		case err != nil:
-			return nil, domain.Errorf(domain.EInvalid, "the multipart body is malformed")
+			return nil, domain.Errorf(domain.EInvalid, "the multipart body is malformed").WithKey("multipart_malformed")
 		}
 		if part.FormName() != "file" {
 			_ = part.Close()

@@ -56,7 +56,7 @@ func New(svc *service.Service, logger *slog.Logger) *Server {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
 	}))
 	s.router.NoRoute(func(c *gin.Context) {
-		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint"))
+		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint").WithKey("no_endpoint"))
 	})
 	s.router.HandleMethodNotAllowed = true
 	s.router.NoMethod(func(c *gin.Context) {
@@ -147,7 +147,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	header := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || token == "" {
-		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)"))
+		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)").WithKey("token_required"))
 		return
 	}
 	token = strings.TrimSpace(token)

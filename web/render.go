@@ -272,7 +272,7 @@ type errorPage struct {
 }
 
 func (h *Handler) notFound(c *gin.Context) {
-	h.renderError(c, domain.Errorf(domain.ENotFound, "there is no page at %s", c.Request.URL.Path))
+	h.renderError(c, domain.Errorf(domain.ENotFound, "there is no page at %s", c.Request.URL.Path).WithKey("page_not_found"))
 }
 
 // redirect answers a successful POST: back to a page, noting what was done.
@@ -288,7 +288,7 @@ func redirectDone(c *gin.Context, to string, action domain.Action) {
 func pathID(c *gin.Context, name string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.ENotFound, "%s %q is not an ID", name, c.Param(name))
+		return 0, domain.Errorf(domain.ENotFound, "%s %q is not an ID", name, c.Param(name)).WithKey("page_not_found")
 	}
 	return n, nil
 }
@@ -301,7 +301,7 @@ func formID(v string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.EInvalid, "%q is not an ID", v)
+		return 0, domain.Errorf(domain.EInvalid, "%q is not an ID", v).WithKey("id_invalid", "value", v)
 	}
 	return n, nil
 }

@@ -183,7 +183,7 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "import: finishing an imported problem failed", slog.Int64("problem_id", jobs[i].p.ID), slog.Any("error", err))
 			return res, domain.Errorf(domain.EUnavailable,
-				"the problems were written, but starting the workflow or submitting the plan of problem %d failed: run the same import again to finish (it skips what is done)", jobs[i].p.Number)
+				"the problems were written, but starting the workflow or submitting the plan of problem %d failed: run the same import again to finish (it skips what is done)", jobs[i].p.Number).WithKey("import_unfinished", "n", jobs[i].p.Number)
 		}
 	}
 	return res, nil
@@ -304,7 +304,7 @@ func (s *Service) ReadImport(ctx context.Context, name string, r io.Reader) (*im
 		case s.ImportSlots <- struct{}{}:
 			defer func() { <-s.ImportSlots }()
 		case <-ctx.Done():
-			return nil, domain.Errorf(domain.EUnavailable, "other imports are being read; try again in a moment")
+			return nil, domain.Errorf(domain.EUnavailable, "other imports are being read; try again in a moment").WithKey("import_busy")
 		}
 	}
 	return importer.Read(name, r, s.Now())
@@ -347,7 +347,7 @@ func (s *Service) WriteReport(ctx context.Context, u domain.User, campaignID int
 		return err
 	}
 	if _, _, ok := report.ContentType(format); !ok {
-		return domain.Errorf(domain.EInvalid, "format must be md, html or docx")
+		return domain.Errorf(domain.EInvalid, "format must be md, html or docx").WithKey("report_format_invalid").WithField("format")
 	}
 	in, err := s.reportInput(ctx, campaignID)
 	if err != nil {
