@@ -452,6 +452,7 @@ func testHTTP(t *testing.T, e *env) {
 		}
 	})
 	t.Run("Evidence", func(t *testing.T) { testEvidenceHTTP(t, e) })
+	t.Run("Refusals", func(t *testing.T) { testRefusals(t, e) })
 	t.Run("APIStillServed", func(t *testing.T) {
 		resp, body := get(t, browserClient(t), e.URL+"/healthz")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
