@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/i18n"
 	"github.com/rectify/rectify/internal/importer"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -90,8 +91,14 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 }
 
 type importErrorBody struct {
-	Error errorDetail         `json:"error"`
-	Rows  []importer.RowError `json:"rows"`
+	Error errorDetail `json:"error"`
+	Rows  []rowError  `json:"rows"`
+}
+
+// rowError is a refused row with its reason in the request's language.
+type rowError struct {
+	importer.RowError
+	Message string `json:"message"`
 }
 
 // renderImportError adds the rejected rows to the error body, and answers
@@ -101,7 +108,7 @@ func (s *Server) renderImportError(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &rejected):
 		c.AbortWithStatusJSON(http.StatusBadRequest, importErrorBody{
-			Error: s.errorDetail(c, err), Rows: rejected.Rows,
+			Error: s.errorDetail(c, err), Rows: s.rowErrors(c, rejected.Rows),
 		})
 	case errors.Is(err, importer.ErrUnsupported):
 		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, errorBody{
@@ -122,4 +129,18 @@ func queryBool(c *gin.Context, name string) bool {
 		return true
 	}
 	return false
+}
+
+// rowErrors renders each row's reason in the language of the request; a
+// reason without a key keeps its English text.
+func (s *Server) rowErrors(c *gin.Context, rows []importer.RowError) []rowError {
+	lang := i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
+	out := make([]rowError, len(rows))
+	for i, r := range rows {
+		out[i] = rowError{RowError: r, Message: r.Reason}
+		if msg, ok := s.cat.Error(lang, r.Key, r.Params); ok && r.Key != "" {
+			out[i].Message = msg
+		}
+	}
+	return out
 }

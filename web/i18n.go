@@ -9,6 +9,7 @@ import (
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/i18n"
+	"github.com/rectify/rectify/internal/importer"
 )
 
 // catalogue is the messages of both languages, read from the files of
@@ -41,6 +42,15 @@ func (l *lang) Stage(s domain.Stage) string      { return l.T("stage." + string(
 func (l *lang) Kind(k domain.MeasureKind) string { return l.T("kind." + string(k)) }
 func (l *lang) Role(r domain.Role) string        { return l.T("role." + string(r)) }
 func (l *lang) Action(a domain.Action) string    { return l.T("action." + string(a)) }
+
+// RowReason is an import row's refusal in the page's language; a reason
+// without a key keeps its own text.
+func (l *lang) RowReason(r importer.RowError) string {
+	if msg, ok := l.cat.Error(l.Code, r.Key, r.Params); ok && r.Key != "" {
+		return msg
+	}
+	return r.Reason
+}
 
 // Notice names a notification kind; a kind newer than the catalogue shows
 // as itself.

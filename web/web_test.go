@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -449,6 +450,15 @@ func testHTTP(t *testing.T, e *env) {
 		}
 		if resp, body = upload("import"); !strings.Contains(body, "跳过已有 1 个") {
 			t.Fatalf("the second import did not skip: %d", resp.StatusCode)
+		}
+		// A refused row says why in Chinese, in the ledger's own words.
+		csv = "问题编号,所属方面,问题,问题描述,整改措施,类型,牵头单位,配合单位,责任领导,整改时限\n" +
+			"10,综合管理,会议纪要不全,,完善会议制度,马上办,办公室,,,2020-01-01\n"
+		resp, body = upload("preview")
+		for _, want := range []string{"类型“马上办”不是立行立改、限期整改或长期坚持", "整改时限2020-01-01已过", "导入未通过，未写入任何内容：2处有误"} {
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+				t.Fatalf("refused ledger: %d, want %q in\n%s", resp.StatusCode, want, body)
+			}
 		}
 	})
 	t.Run("Evidence", func(t *testing.T) { testEvidenceHTTP(t, e) })

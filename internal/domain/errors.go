@@ -5,6 +5,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"maps"
 )
 
 // Error codes. The API maps each to one HTTP status in one place.
@@ -44,15 +45,28 @@ func Errorf(code, format string, args ...any) *Error {
 // find every one in the code and check both catalogues have it.
 func (e *Error) WithKey(key string, kv ...any) *Error {
 	e.Key = key
-	if len(kv) > 0 && e.Params == nil {
-		e.Params = make(map[string]any, len(kv)/2)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if name, ok := kv[i].(string); ok {
-			e.Params[name] = kv[i+1]
+	if p := Params(kv...); p != nil {
+		if e.Params == nil {
+			e.Params = p
+		} else {
+			maps.Copy(e.Params, p)
 		}
 	}
 	return e
+}
+
+// Params makes a message's parameters from name, value pairs; nil for none.
+func Params(kv ...any) map[string]any {
+	if len(kv) < 2 {
+		return nil
+	}
+	p := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if name, ok := kv[i].(string); ok {
+			p[name] = kv[i+1]
+		}
+	}
+	return p
 }
 
 // WithField names the input at fault, as the API's clients send it
