@@ -42,8 +42,9 @@ func (s *Server) renderError(c *gin.Context, err error) {
 
 // errorDetail renders err in the language of the request's Accept-Language
 // (Chinese unless English is preferred). An error without a key of its own
-// is keyed by its code; its message is the code's general one followed by
-// the English detail, until it is given a key.
+// is keyed by its code; its message is the English detail in English and
+// the code's general message in Chinese, so that no English reaches a
+// Chinese reader.
 func (s *Server) errorDetail(c *gin.Context, err error) errorDetail {
 	lang := i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
 	code := domain.ErrorCode(err)
@@ -60,6 +61,10 @@ func (s *Server) errorDetail(c *gin.Context, err error) errorDetail {
 			return d
 		}
 	}
-	d.Message = e.Message
+	if lang == "en" {
+		d.Message = e.Message
+	} else {
+		d.Message, _ = s.cat.Error(lang, code, nil)
+	}
 	return d
 }

@@ -96,8 +96,8 @@ func (h *Handler) failed(c *gin.Context, name string, err error) *forms {
 }
 
 // errorText is the message shown for err: a keyed refusal in the page's
-// language, else what kind of refusal and the domain's own words (internal
-// details never reach the page).
+// language, else what kind of refusal (and, on an English page, the
+// domain's own words); internal details never reach the page.
 func (h *Handler) errorText(l *lang, err error) string {
 	code := domain.ErrorCode(err)
 	if code == domain.EInternal {
@@ -107,6 +107,9 @@ func (h *Handler) errorText(l *lang, err error) string {
 		if msg, ok := l.cat.Error(l.Code, e.Key, e.Params); ok {
 			return msg
 		}
+	}
+	if l.Code != "en" {
+		return l.T("err." + code) // the detail of an unkeyed error is English
 	}
 	return l.T("err."+code) + l.T("punct.colon") + domain.ErrorMessage(err)
 }

@@ -345,7 +345,7 @@ func testHTTP(t *testing.T, e *env) {
 		c := browserClient(t)
 		_, tok := login(t, e, c, "admin")
 		resp, body := post(t, c, e.URL+"/admin/units", url.Values{"csrf_token": {tok}, "name": {"办公室"}})
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="办公室"`) || !strings.Contains(body, "already exists") {
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="办公室"`) || !strings.Contains(body, "单位“办公室”已存在") {
 			t.Fatalf("duplicate unit: status %d, want 409 with the name kept", resp.StatusCode)
 		}
 		resp, body = post(t, c, e.URL+"/admin/users", url.Values{"csrf_token": {tok}, "username": {"uc"}, "display_name": {"新用户"},
