@@ -3,6 +3,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -53,14 +54,14 @@ func New(svc *service.Service, logger *slog.Logger) *Server {
 	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
-		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
+		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: s.errorDetail(c, errors.New("panic"))})
 	}))
 	s.router.NoRoute(func(c *gin.Context) {
 		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint").WithKey("no_endpoint"))
 	})
 	s.router.HandleMethodNotAllowed = true
 	s.router.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: domain.EInvalid, Message: "method not allowed"}})
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: s.errorDetail(c, domain.Errorf(domain.EInvalid, "method not allowed").WithKey("method_not_allowed"))})
 	})
 	s.routes()
 	return s

@@ -617,6 +617,16 @@ func testEvidenceHTTP(t *testing.T, e *env) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "方案.pdf") || !strings.Contains(body, `value="系统建设方案"`) {
 		t.Fatalf("a fake pdf: %d", resp.StatusCode)
 	}
+	// Refusals of a file name its type or content in Chinese.
+	for _, tc := range []struct{ file, want string }{
+		{"方案.pdf", "文件“方案.pdf”的内容不是 pdf 格式"},
+		{"setup.exe", "不接受“.exe”类型的文件：仅支持 pdf、doc/docx、xls/xlsx、ppt/pptx、jpg、png、txt、zip"},
+	} {
+		resp, body := upload(form("ev-bad-"+tc.file, "系统建设方案", ""), tc.file, []byte("MZ\x90\x00 not a pdf"))
+		if m := formError.FindStringSubmatch(body); resp.StatusCode != http.StatusBadRequest || m == nil || html.UnescapeString(m[1]) != tc.want {
+			t.Fatalf("%s: status %d, refusal %v, want %q", tc.file, resp.StatusCode, m, tc.want)
+		}
+	}
 	resp, _ = upload(form("ev-pdf", "系统建设方案", ""), "建设方案.pdf", []byte("%PDF-1.4\n%%EOF\n"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pdf upload: %d", resp.StatusCode)
