@@ -311,7 +311,7 @@ func (w *problemWorkflow) setup(ctx workflow.Context) error {
 // already applied is accepted so that its retry gets the result.
 func (w *problemWorkflow) validate(ctx workflow.Context, cmd domain.Command) error {
 	if cmd.RequestID == "" {
-		return toApplicationError(domain.Errorf(domain.EInvalid, "request_id is required"))
+		return toApplicationError(domain.Errorf(domain.EInvalid, "request_id is required").WithKey("request_id_required"))
 	}
 	if _, seen := w.requests[cmd.RequestID]; seen {
 		return nil
