@@ -31,7 +31,7 @@ func TestAccounts(t *testing.T) {
 			anon.Must(t, 401, "POST", "/api/v1/auth/login", wrong)
 		}
 		r := anon.Must(t, 429, "POST", "/api/v1/auth/login", wrong)
-		if r.ErrorCode() != domain.ETooMany || !strings.Contains(string(r.Body), "too many failed logins, try again after ") {
+		if r.ErrorCode() != domain.ETooMany || !strings.Contains(string(r.Body), `"key":"login_locked"`) || !strings.Contains(string(r.Body), "登录失败次数过多，请于") {
 			t.Fatalf("lockout answer: %s", r.Body)
 		}
 		// Locked: the right password is refused too, other users are not.

@@ -31,17 +31,17 @@ func bindJSON(c *gin.Context, dst any) error {
 	data, err := io.ReadAll(body)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return domain.Errorf(domain.ETooLarge, "the request body is larger than %d bytes", maxBodyBytes)
+		return domain.Errorf(domain.ETooLarge, "the request body is larger than %d bytes", maxBodyBytes).WithKey("body_too_large", "max", maxBodyBytes)
 	} else if err != nil {
-		return domain.Errorf(domain.EInvalid, "the request body could not be read")
+		return domain.Errorf(domain.EInvalid, "the request body could not be read").WithKey("body_unreadable")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return domain.Errorf(domain.EInvalid, "a JSON body is required")
+		return domain.Errorf(domain.EInvalid, "a JSON body is required").WithKey("body_required")
 	}
 	// encoding/json would store invalid bytes as U+FFFD, silently changing
 	// what was sent.
 	if !utf8.Valid(data) {
-		return domain.Errorf(domain.EInvalid, "the request body is not valid UTF-8")
+		return domain.Errorf(domain.EInvalid, "the request body is not valid UTF-8").WithKey("body_not_utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -49,7 +49,7 @@ func bindJSON(c *gin.Context, dst any) error {
 		return decodeError(err)
 	}
 	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
-		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object and nothing after it")
+		return domain.Errorf(domain.EInvalid, "the body must hold one JSON object and nothing after it").WithKey("json_one_object")
 	}
 	return checkStrings(reflect.ValueOf(dst), "body")
 }
@@ -65,7 +65,7 @@ func requireJSON(contentType string) error {
 			return nil
 		}
 	}
-	return domain.Errorf(domain.EUnsupportedMedia, "send the body as application/json (UTF-8), not %q", contentType)
+	return domain.Errorf(domain.EUnsupportedMedia, "send the body as application/json (UTF-8), not %q", contentType).WithKey("body_not_json", "type", contentType)
 }
 
 func decodeError(err error) error {
@@ -76,15 +76,15 @@ func decodeError(err error) error {
 	case errors.As(err, &de):
 		return de
 	case errors.As(err, &syntax):
-		return domain.Errorf(domain.EInvalid, "malformed JSON at byte %d", syntax.Offset)
+		return domain.Errorf(domain.EInvalid, "malformed JSON at byte %d", syntax.Offset).WithKey("json_malformed")
 	case errors.As(err, &typeErr):
-		return domain.Errorf(domain.EInvalid, "field %q must be %s", typeErr.Field, typeErr.Type.String())
+		return domain.Errorf(domain.EInvalid, "field %q must be %s", typeErr.Field, typeErr.Type.String()).WithKey("field_type", "field", typeErr.Field).WithField(typeErr.Field)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.Errorf(domain.EInvalid, "malformed JSON: unexpected end")
+		return domain.Errorf(domain.EInvalid, "malformed JSON: unexpected end").WithKey("json_malformed")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return domain.Errorf(domain.EInvalid, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return domain.Errorf(domain.EInvalid, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field ")).WithKey("unknown_field", "field", strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 	}
-	return domain.Errorf(domain.EInvalid, "malformed JSON")
+	return domain.Errorf(domain.EInvalid, "malformed JSON").WithKey("json_malformed")
 }
 
 // flexID is an ID given as a JSON number or a string of digits.
@@ -98,7 +98,7 @@ func (id *flexID) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return domain.Errorf(domain.EInvalid, "%s is not a valid ID", string(b))
+		return domain.Errorf(domain.EInvalid, "%s is not a valid ID", string(b)).WithKey("id_invalid", "value", string(b))
 	}
 	*id = flexID(n)
 	return nil
@@ -119,7 +119,7 @@ func optionalDate(field, s string) (domain.Date, error) {
 	}
 	d, err := domain.ParseDate(s)
 	if err != nil {
-		return "", domain.Errorf(domain.EInvalid, "%s: %s", field, domain.ErrorMessage(err))
+		return "", domain.Errorf(domain.EInvalid, "%s: %s", field, domain.ErrorMessage(err)).WithKey("date_invalid", "value", s).WithField(field)
 	}
 	return d, nil
 }
@@ -128,7 +128,7 @@ func optionalDate(field, s string) (domain.Date, error) {
 func pathID(c *gin.Context, name string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name)
+		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name).WithKey("id_invalid", "value", name).WithField(name)
 	}
 	return n, nil
 }
@@ -141,7 +141,7 @@ func queryID(c *gin.Context, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name)
+		return 0, domain.Errorf(domain.EInvalid, "%s must be a positive integer", name).WithKey("id_invalid", "value", name).WithField(name)
 	}
 	return n, nil
 }
@@ -153,7 +153,7 @@ func queryInt(c *gin.Context, name string, def, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > max {
-		return 0, domain.Errorf(domain.EInvalid, "%s must be an integer between 0 and %d", name, max)
+		return 0, domain.Errorf(domain.EInvalid, "%s must be an integer between 0 and %d", name, max).WithKey("int_invalid", "name", name, "max", max).WithField(name)
 	}
 	return n, nil
 }

@@ -32,7 +32,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.evidenceLimit+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		s.renderError(c, domain.Errorf(domain.EUnsupportedMedia, "send multipart/form-data with the fields title, note and file"))
+		s.renderError(c, domain.Errorf(domain.EUnsupportedMedia, "send multipart/form-data with the fields title, note and file").WithKey("evidence_multipart"))
 		return
 	}
 	// The file streams straight to storage when the title came first (as
@@ -67,7 +67,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			}
 		case "file":
 			if spooled != nil {
-				s.renderError(c, domain.Errorf(domain.EInvalid, "send one file per upload"))
+				s.renderError(c, domain.Errorf(domain.EInvalid, "send one file per upload").WithKey("evidence_one_file"))
 				return
 			}
 			in.FileName = httpx.RawFileName(part)
@@ -82,7 +82,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			}
 			in.Body = spooled
 		default:
-			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()))
+			s.renderError(c, domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()).WithKey("unknown_field", "field", part.FormName()))
 			return
 		}
 	}

@@ -35,9 +35,9 @@ func checkStrings(v reflect.Value, field string) error {
 	case reflect.String:
 		s := v.String()
 		if utf8.RuneCountInString(s) > domain.MaxTextLen {
-			return domain.Errorf(domain.EInvalid, "%s is too long (at most %d characters)", field, domain.MaxTextLen)
+			return domain.Errorf(domain.EInvalid, "%s is too long (at most %d characters)", field, domain.MaxTextLen).WithKey("input_too_long", "max", domain.MaxTextLen).WithField(field)
 		} else if strings.ContainsRune(s, 0) {
-			return domain.Errorf(domain.EInvalid, "%s must not contain NUL characters", field)
+			return domain.Errorf(domain.EInvalid, "%s must not contain NUL characters", field).WithKey("input_nul").WithField(field)
 		}
 	case reflect.Struct:
 		t := v.Type()

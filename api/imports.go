@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/i18n"
 	"github.com/rectify/rectify/internal/importer"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -61,24 +62,24 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 	if mediaType != "multipart/form-data" {
 		name := c.Query("filename")
 		if name == "" {
-			return nil, domain.Errorf(domain.EInvalid, "send the file as multipart/form-data in field \"file\", or as the body with ?filename=NAME.xlsx")
+			return nil, domain.Errorf(domain.EInvalid, "send the file as multipart/form-data in field \"file\", or as the body with ?filename=NAME.xlsx").WithKey("import_file_missing").WithField("file")
 		}
 		return s.svc.ReadImport(c.Request.Context(), name, c.Request.Body)
 	}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "the multipart body cannot be read")
+		return nil, domain.Errorf(domain.EInvalid, "the multipart body cannot be read").WithKey("multipart_malformed")
 	}
 	for {
 		part, err := mr.NextPart()
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.Is(err, io.EOF):
-			return nil, domain.Errorf(domain.EInvalid, "the form has no field \"file\"")
+			return nil, domain.Errorf(domain.EInvalid, "the form has no field \"file\"").WithKey("import_file_missing").WithField("file")
 		case errors.As(err, &tooLarge):
 			return nil, importer.TooLarge()
 		case err != nil:
-			return nil, domain.Errorf(domain.EInvalid, "the multipart body is malformed")
+			return nil, domain.Errorf(domain.EInvalid, "the multipart body is malformed").WithKey("multipart_malformed")
 		}
 		if part.FormName() != "file" {
 			_ = part.Close()
@@ -90,8 +91,14 @@ func (s *Server) readUpload(c *gin.Context) (*importer.Plan, error) {
 }
 
 type importErrorBody struct {
-	Error errorDetail         `json:"error"`
-	Rows  []importer.RowError `json:"rows,omitempty"`
+	Error errorDetail `json:"error"`
+	Rows  []rowError  `json:"rows,omitempty"`
+}
+
+// rowError is a refused row with its reason in the request's language.
+type rowError struct {
+	importer.RowError
+	Message string `json:"message"`
 }
 
 // renderImportError adds the rejected rows to the error body, and answers
@@ -101,15 +108,15 @@ func (s *Server) renderImportError(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &rejected):
 		c.AbortWithStatusJSON(http.StatusBadRequest, importErrorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)}, Rows: rejected.Rows,
+			Error: s.errorDetail(c, err), Rows: s.rowErrors(c, rejected.Rows),
 		})
 	case errors.Is(err, importer.ErrUnsupported):
 		c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, errorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)},
+			Error: s.errorDetail(c, err),
 		})
 	case errors.Is(err, importer.ErrTooLarge):
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, errorBody{
-			Error: errorDetail{Code: domain.EInvalid, Message: domain.ErrorMessage(err)},
+			Error: s.errorDetail(c, err),
 		})
 	default:
 		s.renderError(c, err)
@@ -122,4 +129,18 @@ func queryBool(c *gin.Context, name string) bool {
 		return true
 	}
 	return false
+}
+
+// rowErrors renders each row's reason in the language of the request; a
+// reason without a key keeps its English text.
+func (s *Server) rowErrors(c *gin.Context, rows []importer.RowError) []rowError {
+	lang := i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
+	out := make([]rowError, len(rows))
+	for i, r := range rows {
+		out[i] = rowError{RowError: r, Message: r.Reason}
+		if msg, ok := s.cat.Error(lang, r.Key, r.Params); ok && r.Key != "" {
+			out[i].Message = msg
+		}
+	}
+	return out
 }

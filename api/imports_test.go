@@ -102,11 +102,11 @@ func TestImportEndToEnd(t *testing.T) {
 			want   string
 		}{
 			{"UnitUserForbidden", ua, "", "l.csv", ledgerCSV, 403, ""},
-			{"UnknownUnit", leader1, "", "l.csv", unknownUnit, 400, "row 2: unit"},
-			{"NotXLSX", leader1, "", "l.xlsx", ledgerCSV, 400, "not an xlsx workbook"},
-			{"Empty", leader1, "", "l.csv", nil, 400, "empty"},
-			{"NoProblemsInText", leader1, "", "r.txt", []byte("一份通知\n"), 400, "no problems"},
-			{"TooLarge", leader1, "", "l.csv", bytes.Repeat([]byte("x,"), 11<<20), 413, "larger than 20 MB"},
+			{"UnknownUnit", leader1, "", "l.csv", unknownUnit, 400, `"row":2,"reason":"unit \"不存在处\" does not exist (create it first, or import with create units)","key":"import_unit_missing","params":{"unit":"不存在处"},"message":"单位“不存在处”不存在`},
+			{"NotXLSX", leader1, "", "l.xlsx", ledgerCSV, 400, `"key":"import_xlsx_not_zip","message":"该文件不是 xlsx 工作簿`},
+			{"Empty", leader1, "", "l.csv", nil, 400, `"key":"import_file_empty"`},
+			{"NoProblemsInText", leader1, "", "r.txt", []byte("一份通知\n"), 400, `"key":"import_nothing_recognised","message":"未在文本中识别出问题`},
+			{"TooLarge", leader1, "", "l.csv", bytes.Repeat([]byte("x,"), 11<<20), 413, `"key":"file_too_large","message":"文件超过20 MB 的上限","field":"file"`},
 			{"UnknownCampaign", leader1, "", "l.csv", ledgerCSV, 404, ""},
 		}
 		for _, tc := range refusals {

@@ -60,7 +60,7 @@ func (s *Server) startLookback(c *gin.Context) {
 	}
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
 	if len(key) > 128 {
-		s.renderError(c, domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters"))
+		s.renderError(c, domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long"))
 		return
 	}
 	lb, err := s.svc.StartLookback(c.Request.Context(), currentUser(c), in, key)

@@ -104,12 +104,12 @@ func (s *Server) requestClosure(c *gin.Context) {
 	s.actRespond(c, domain.ActionRequestClosure, false, &req, func(cmd *domain.Command) error {
 		cmd.Text = req.Summary
 		if len(req.Justifications) > domain.MaxMeasures {
-			return domain.Errorf(domain.EInvalid, "too many justifications")
+			return domain.Errorf(domain.EInvalid, "too many justifications").WithKey("justifications_invalid").WithField("justifications")
 		}
 		for key, text := range req.Justifications {
 			id, err := strconv.ParseInt(key, 10, 64)
 			if err != nil || id <= 0 {
-				return domain.Errorf(domain.EInvalid, "justifications are keyed by measure ID, not %q", key)
+				return domain.Errorf(domain.EInvalid, "justifications are keyed by measure ID, not %q", key).WithKey("justifications_invalid").WithField("justifications")
 			}
 			if cmd.Justifications == nil {
 				cmd.Justifications = map[int64]string{}
@@ -191,7 +191,7 @@ func requestID(c *gin.Context, u domain.User, action domain.Action, problemID in
 		return uuid.NewString(), nil
 	}
 	if len(key) > 128 {
-		return "", domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters")
+		return "", domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long")
 	}
 	return fmt.Sprintf("u%d:%s:%s", u.ID, action, key), nil
 }

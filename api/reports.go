@@ -22,7 +22,7 @@ func (s *Server) getReport(c *gin.Context) {
 	format := c.DefaultQuery("format", report.FormatMarkdown)
 	contentType, ext, ok := report.ContentType(format)
 	if !ok {
-		s.renderError(c, domain.Errorf(domain.EInvalid, "format must be md, html or docx"))
+		s.renderError(c, domain.Errorf(domain.EInvalid, "format must be md, html or docx").WithKey("report_format_invalid").WithField("format"))
 		return
 	}
 	// Built whole before answering, so a failure is an error response and

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"errors"
 	"github.com/rectify/rectify/internal/apidocs"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/httpx"
+	"github.com/rectify/rectify/internal/i18n"
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/service"
 )
@@ -21,6 +23,7 @@ type Server struct {
 	svc    *service.Service
 	logger *slog.Logger
 	router *gin.Engine
+	cat    *i18n.Catalogue
 	// evidenceLimit bounds one evidence file, in bytes.
 	evidenceLimit int64
 	// openAPI is the document GET /api/v1/openapi.json serves, built once.
@@ -46,21 +49,21 @@ func (s *Server) WithTrustedProxies(proxies []string) error {
 // New builds the router.
 func New(svc *service.Service, logger *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{svc: svc, logger: logger, router: gin.New(), evidenceLimit: domain.DefaultEvidenceMaxBytes}
+	s := &Server{svc: svc, logger: logger, router: gin.New(), cat: i18n.MustLoad(), evidenceLimit: domain.DefaultEvidenceMaxBytes}
 	s.openAPI, s.openAPIErr = openAPIDocument()
 	_ = s.router.SetTrustedProxies(nil) // nil cannot fail to parse
 	s.router.Use(httpx.RecordRoute)
 	s.router.Use(securityHeaders)
 	s.router.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		logger.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", recovered), slog.String("path", c.Request.URL.Path))
-		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{Code: domain.EInternal, Message: "internal error"}})
+		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: s.errorDetail(c, errors.New("panic"))})
 	}))
 	s.router.NoRoute(func(c *gin.Context) {
-		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint"))
+		s.renderError(c, domain.Errorf(domain.ENotFound, "no such endpoint").WithKey("no_endpoint"))
 	})
 	s.router.HandleMethodNotAllowed = true
 	s.router.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{Code: domain.EInvalid, Message: "method not allowed"}})
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: s.errorDetail(c, domain.Errorf(domain.EInvalid, "method not allowed").WithKey("method_not_allowed"))})
 	})
 	s.routes()
 	return s
@@ -150,7 +153,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	header := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || token == "" {
-		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)"))
+		s.renderError(c, domain.Errorf(domain.EUnauthorized, "send Authorization: Bearer <token> (POST /api/v1/auth/login gives one)").WithKey("token_required"))
 		return
 	}
 	token = strings.TrimSpace(token)

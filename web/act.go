@@ -61,7 +61,7 @@ func (h *Handler) send(c *gin.Context, action domain.Action, fill func(*domain.C
 func requestID(c *gin.Context, u domain.User, action domain.Action, cmd *domain.Command) error {
 	rid := strings.TrimSpace(c.PostForm("request_id"))
 	if rid == "" || len(rid) > 64 {
-		return domain.Errorf(domain.EInvalid, "the form has no valid request ID; reload the page")
+		return domain.Errorf(domain.EInvalid, "the form has no valid request ID; reload the page").WithKey("form_stale")
 	}
 	cmd.RequestID = fmt.Sprintf("u%d:%s:web:%s", u.ID, action, rid)
 	return nil

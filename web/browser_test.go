@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,24 @@ func (b *browser) text(sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// englishSentence is three English words in a row: on a Chinese page a
+// refusal that holds one was not translated.
+var englishSentence = regexp.MustCompile(`[A-Za-z]{2,}(?:[ ,;:'"-]+[A-Za-z]{2,}){2,}`)
+
+// refusal returns the refusal shown at sel and fails when there is none or
+// when it holds an English sentence (the pages under test are Chinese).
+func (b *browser) refusal(sel string) string {
+	b.t.Helper()
+	msg := b.text(sel)
+	if msg == "" {
+		b.t.Fatalf("no refusal at %s", sel)
+	}
+	if m := englishSentence.FindString(msg); m != "" {
+		b.t.Fatalf("the refusal at %s on a Chinese page reads in English (%q): %q", sel, m, msg)
+	}
+	return msg
+}
+
 func (b *browser) value(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Value(css(sel)))
@@ -219,8 +238,8 @@ func testBrowser(t *testing.T, e *env) {
 	const summary = "已全部整改到位，申请销号"
 	b.set(`form[data-form=request_closure] textarea[name=summary]`, summary)
 	b.wantStatus("early closure request", b.submit("", "request_closure"), 409)
-	if msg := b.text(`form[data-form=request_closure] .error`); msg == "" {
-		t.Fatal("no message on the refused closure request")
+	if msg := b.refusal(`form[data-form=request_closure] .error`); !strings.Contains(msg, "措施1“开展专项核查”尚未完成") {
+		t.Fatalf("refused closure request says %q", msg)
 	}
 	if got := b.value(`form[data-form=request_closure] textarea[name=summary]`); got != summary {
 		t.Fatalf("refused form kept %q, want %q", got, summary)
@@ -332,7 +351,7 @@ func testBrowser(t *testing.T, e *env) {
 	b.set(`select[name="m3.kind"]`, string(domain.KindLongTerm))
 	b.set(`select[name="m3.lead"]`, unitA)
 	b.wantStatus("plan with a past deadline", b.submit("", "submit_plan"), 400)
-	if msg := b.text(`form[data-form=submit_plan] .error`); !strings.Contains(msg, "2020-01-01") {
+	if msg := b.refusal(`form[data-form=submit_plan] .error`); !strings.Contains(msg, "2020-01-01") || !strings.Contains(msg, "已过") {
 		t.Fatalf("plan error %q", msg)
 	}
 	if got := b.value(`textarea[name="m0.title"]`); got != "开展养老机构安全隐患大排查" {
@@ -408,7 +427,7 @@ func testDeadlines(t *testing.T, e *env, b *browser) {
 	b.set(`form[data-form="request_extension-1"] input[name=deadline]`, string(later))
 	b.unrequire(`form[data-form="request_extension-1"] textarea[name=reason]`)
 	b.wantStatus("extension without reason", b.submit("", "request_extension-1"), 400)
-	if msg := b.text(`form[data-form="request_extension-1"] .error`); !strings.Contains(msg, "reason") {
+	if msg := b.refusal(`form[data-form="request_extension-1"] .error`); msg != "请填写理由" {
 		t.Fatalf("refusal message %q", msg)
 	}
 	if got := b.value(`form[data-form="request_extension-1"] input[name=deadline]`); got != string(later) {
@@ -534,6 +553,9 @@ func testDeadlines(t *testing.T, e *env, b *browser) {
 	b.wantStatus("bad schedule", b.submit("", "schedule"), 400)
 	if got := b.value(`form[data-form=schedule] input[name=cadence_arg]`); got != "40" {
 		t.Fatalf("refused schedule kept %q", got)
+	}
+	if msg := b.refusal(`form[data-form=schedule] .error`); !strings.Contains(msg, "1至28日") {
+		t.Fatalf("refused schedule says %q", msg)
 	}
 	b.set(`form[data-form=narrative] textarea[name=organization]`, "厅党组成立整改工作领导小组，主要负责同志任组长。")
 	b.wantStatus("narrative", b.submit("", "narrative"), 200)
@@ -664,6 +686,9 @@ func testLookback(t *testing.T, e *env, b *browser) {
 	b.wantStatus("reopen without a deadline", b.submit(card, "conclude_lookback"), 400)
 	if got := b.value(card + ` form[data-form=conclude_lookback] textarea[name=reason]`); got != reason {
 		t.Fatalf("the refused conclusion kept %q", got)
+	}
+	if msg := b.refusal(card + ` form[data-form=conclude_lookback] .error`); msg != "重新整改须填写新的整改时限（格式：年-月-日）" {
+		t.Fatalf("refused conclusion says %q", msg)
 	}
 	b.screenshot("26-lookback-refused")
 	b.set(card+` form[data-form=conclude_lookback] input[name=deadline]`, string(domain.DateOf(time.Now().AddDate(0, 1, 0))))

@@ -47,7 +47,7 @@ func parseDates(fields map[string]*domain.Date, get func(string) string) error {
 		}
 		d, err := domain.ParseDate(get(name))
 		if err != nil {
-			return domain.Errorf(domain.EInvalid, "%s: %s", name, domain.ErrorMessage(err))
+			return domain.Errorf(domain.EInvalid, "%s: %s", name, domain.ErrorMessage(err)).WithKey("field_date_invalid", "field", name, "value", get(name)).WithField(name)
 		}
 		*dst = d
 	}

@@ -21,7 +21,7 @@ func (h *Handler) closureRequest(c *gin.Context) {
 			}
 			id, err := formID(rest)
 			if err != nil || id == 0 {
-				return domain.Errorf(domain.EInvalid, "%q is not a measure's justification", key)
+				return domain.Errorf(domain.EInvalid, "%q is not a measure's justification", key).WithKey("justifications_invalid").WithField("justifications")
 			}
 			if cmd.Justifications == nil {
 				cmd.Justifications = map[int64]string{}

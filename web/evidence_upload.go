@@ -54,13 +54,13 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 	}
 	if c.Request.ContentLength > h.evidenceLimit+1<<20 {
 		c.Header("Connection", "close")
-		fail(domain.Errorf(domain.EInvalid, "the file is larger than the limit of %d MB; nothing was stored", h.evidenceLimit>>20))
+		fail(domain.Errorf(domain.EInvalid, "the file is larger than the limit of %d MB; nothing was stored", h.evidenceLimit>>20).WithKey("file_too_large", "max_mb", h.evidenceLimit>>20).WithField("file"))
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.evidenceLimit+1<<20)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		fail(domain.Errorf(domain.EInvalid, "the form was not sent as a file upload; reload the page"))
+		fail(domain.Errorf(domain.EInvalid, "the form was not sent as a file upload; reload the page").WithKey("form_stale"))
 		return
 	}
 	u := currentUser(c)
@@ -87,19 +87,19 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 				file = part
 			}
 		default:
-			fail(domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()))
+			fail(domain.Errorf(domain.EInvalid, "unknown form field %q", part.FormName()).WithKey("unknown_field", "field", part.FormName()))
 			return
 		}
 	}
 	// The CSRF check, as checkCSRF does for the other forms, before the
 	// file is read.
 	if want := h.sign("session:" + c.GetString(ctxToken)); !hmac.Equal([]byte(values.Get(csrfField)), []byte(want)) {
-		h.renderError(c, domain.Errorf(domain.EForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		h.renderError(c, domain.Errorf(domain.EForbidden, "the form has expired or did not come from this site; reload the page and try again").WithKey("form_expired"))
 		return
 	}
 	rid := values.Get("request_id")
 	if rid == "" || len(rid) > 64 {
-		fail(domain.Errorf(domain.EInvalid, "the form has no valid request ID; reload the page"))
+		fail(domain.Errorf(domain.EInvalid, "the form has no valid request ID; reload the page").WithKey("form_stale"))
 		return
 	}
 	in.Title, in.Note = values.Get("title"), values.Get("note")

@@ -64,7 +64,7 @@ func (h *Handler) readAndImport(c *gin.Context, u domain.User, id int64, opts se
 		imp.File = fh.Filename
 		f, err := fh.Open()
 		if err != nil {
-			return domain.Errorf(domain.EInvalid, "the file could not be read")
+			return domain.Errorf(domain.EInvalid, "the file could not be read").WithKey("file_unreadable").WithField("file")
 		}
 		defer f.Close()
 		if plan, err = h.svc.ReadImport(ctx, fh.Filename, f); err != nil {
@@ -77,7 +77,7 @@ func (h *Handler) readAndImport(c *gin.Context, u domain.User, id int64, opts se
 			return err
 		}
 	default:
-		return domain.Errorf(domain.EInvalid, "choose a file to import, or paste the report's text")
+		return domain.Errorf(domain.EInvalid, "choose a file to import, or paste the report's text").WithKey("import_input_missing").WithField("file")
 	}
 	imp.Result, err = h.svc.Import(ctx, u, id, plan, opts)
 	return err

@@ -19,7 +19,7 @@ func (h *Handler) lookbackConclude(c *gin.Context) {
 			if v := strings.TrimSpace(c.PostForm("deadline")); v != "" {
 				d, err := domain.ParseDate(v)
 				if err != nil {
-					return domain.Errorf(domain.EInvalid, "deadline: %s", domain.ErrorMessage(err))
+					return domain.Errorf(domain.EInvalid, "deadline: %s", domain.ErrorMessage(err)).WithKey("field_date_invalid", "field", "lookback_new_deadline", "value", v).WithField("deadline")
 				}
 				cmd.Deadline = d
 			}

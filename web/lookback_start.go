@@ -38,7 +38,7 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 	if v := strings.TrimSpace(c.PostForm("due_date")); v != "" {
 		d, err := domain.ParseDate(v)
 		if err != nil {
-			return in, domain.Errorf(domain.EInvalid, "due date: %s", domain.ErrorMessage(err))
+			return in, domain.Errorf(domain.EInvalid, "due date: %s", domain.ErrorMessage(err)).WithKey("field_date_invalid", "field", "lookback_due", "value", v).WithField("due_date")
 		}
 		in.DueDate = d
 	}
@@ -49,7 +49,7 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return 0, domain.Errorf(domain.EInvalid, "%s %q is not a whole number", field, v)
+			return 0, domain.Errorf(domain.EInvalid, "%s %q is not a whole number", field, v).WithKey("whole_number", "field", field, "value", v).WithField(field)
 		}
 		return n, nil
 	}
@@ -64,7 +64,7 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 			in.Scope.ProblemIDs = append(in.Scope.ProblemIDs, id)
 		}
 		if len(in.Scope.ProblemIDs) == 0 {
-			return in, domain.Errorf(domain.EInvalid, "choose at least one closed problem")
+			return in, domain.Errorf(domain.EInvalid, "choose at least one closed problem").WithKey("lookback_choose_problems").WithField("problem_ids")
 		}
 	case "unit":
 		if in.Scope.CampaignID, err = formID(c.PostForm("campaign_id")); err != nil {
@@ -74,7 +74,7 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 			return in, err
 		}
 		if in.Scope.UnitID == 0 {
-			return in, domain.Errorf(domain.EInvalid, "choose a unit")
+			return in, domain.Errorf(domain.EInvalid, "choose a unit").WithKey("lookback_choose_unit").WithField("unit_id")
 		}
 	case "sample":
 		if in.Scope.CampaignID, err = formID(c.PostForm("campaign_id")); err != nil {
@@ -89,12 +89,12 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 		}
 		if v := strings.TrimSpace(c.PostForm("seed")); v != "" {
 			if s.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
-				return in, domain.Errorf(domain.EInvalid, "seed %q is not a whole number", v)
+				return in, domain.Errorf(domain.EInvalid, "seed %q is not a whole number", v).WithKey("whole_number", "field", "seed", "value", v).WithField("seed")
 			}
 		}
 		in.Scope.Sample = s
 	default:
-		return in, domain.Errorf(domain.EInvalid, "choose the scope: problems, a unit or a sample")
+		return in, domain.Errorf(domain.EInvalid, "choose the scope: problems, a unit or a sample").WithKey("lookback_scope_invalid").WithField("scope")
 	}
 	return in, nil
 }

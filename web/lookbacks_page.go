@@ -29,7 +29,7 @@ func (h *Handler) lookbacksPage(c *gin.Context) { h.showLookbacks(c, http.Status
 func (h *Handler) showLookbacks(c *gin.Context, status int, f *forms) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	if u.Role == domain.RoleUnit {
-		h.renderError(c, domain.Errorf(domain.EForbidden, "the look-back console is for the discipline group and the leaders; a unit answers on its problem's page"))
+		h.renderError(c, domain.Errorf(domain.EForbidden, "the look-back console is for the discipline group and the leaders; a unit answers on its problem's page").WithKey("lookback_console_forbidden"))
 		return
 	}
 	v := lookbacksView{CanStart: u.Role == domain.RoleDiscipline, DefaultDue: domain.DateOf(h.svc.Now()).AddDays(30)}

@@ -16,7 +16,7 @@ func (h *Handler) measureProgress(c *gin.Context) {
 		if v := strings.TrimSpace(c.PostForm("percent")); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return domain.Errorf(domain.EInvalid, "percent must be a whole number between 0 and 100")
+				return domain.Errorf(domain.EInvalid, "percent must be a whole number between 0 and 100").WithKey("percent_invalid").WithField("percent")
 			}
 			in.Percent = &n
 		}

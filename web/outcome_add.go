@@ -51,17 +51,17 @@ func (h *Handler) addOutcome(c *gin.Context, u domain.User, problemID int64) err
 	}
 	if v := strings.TrimSpace(c.PostForm("date")); v != "" {
 		if o.Date, err = domain.ParseDate(v); err != nil {
-			return domain.Errorf(domain.EInvalid, "date: %s", domain.ErrorMessage(err))
+			return domain.Errorf(domain.EInvalid, "date: %s", domain.ErrorMessage(err)).WithKey("field_date_invalid", "field", "outcome_date", "value", v).WithField("date")
 		}
 	}
 	if v := strings.TrimSpace(c.PostForm("amount")); v != "" {
 		if o.Amount, err = strconv.ParseFloat(v, 64); err != nil {
-			return domain.Errorf(domain.EInvalid, "amount %q is not a number", v)
+			return domain.Errorf(domain.EInvalid, "amount %q is not a number", v).WithKey("number_required", "field", "amount", "value", v).WithField("amount")
 		}
 	}
 	if v := strings.TrimSpace(c.PostForm("count")); v != "" {
 		if o.Count, err = strconv.Atoi(v); err != nil {
-			return domain.Errorf(domain.EInvalid, "count %q is not a whole number", v)
+			return domain.Errorf(domain.EInvalid, "count %q is not a whole number", v).WithKey("whole_number", "field", "count", "value", v).WithField("count")
 		}
 	}
 	_, err = h.svc.AddOutcome(c.Request.Context(), u, o)

@@ -45,7 +45,7 @@ func (h *Handler) problemCreate(c *gin.Context) {
 	in := domain.NewProblem{CampaignID: campaignID, Title: c.PostForm("title"), Section: c.PostForm("section"), Description: c.PostForm("description")}
 	if v := strings.TrimSpace(c.PostForm("number")); v != "" {
 		if in.Number, err = strconv.Atoi(v); err != nil {
-			err = domain.Errorf(domain.EInvalid, "number must be a whole number")
+			err = domain.Errorf(domain.EInvalid, "number must be a whole number").WithKey("number_invalid").WithField("number")
 		}
 	}
 	var p domain.Problem

@@ -157,7 +157,7 @@ func toPlan(ed planForm) (domain.PlanInput, error) {
 			return plan, err
 		}
 		if m.LeadUnitID == 0 {
-			return plan, domain.Errorf(domain.EInvalid, "measure %d: lead unit is required", i+1)
+			return plan, domain.Errorf(domain.EInvalid, "measure %d: lead unit is required", i+1).WithKey("measure_field_required", "n", i+1, "field", "lead_unit_id").WithField(fmt.Sprintf("measures[%d].lead_unit_id", i))
 		}
 		for _, co := range r.Co {
 			id, err := formID(co)
@@ -168,7 +168,7 @@ func toPlan(ed planForm) (domain.PlanInput, error) {
 		}
 		if r.Date != "" {
 			if m.Deadline, err = domain.ParseDate(r.Date); err != nil {
-				return plan, domain.Errorf(domain.EInvalid, "measure %d: deadline: %s", i+1, domain.ErrorMessage(err))
+				return plan, domain.Errorf(domain.EInvalid, "measure %d: deadline: %s", i+1, domain.ErrorMessage(err)).WithKey("measure_deadline_not_date", "n", i+1, "value", r.Date).WithField(fmt.Sprintf("measures[%d].deadline", i))
 			}
 		}
 		plan.Measures = append(plan.Measures, m)

@@ -95,12 +95,21 @@ func (h *Handler) failed(c *gin.Context, name string, err error) *forms {
 	}
 }
 
-// errorText is the message shown for err: what kind of refusal, then the
-// domain's own words (internal details never reach the page).
+// errorText is the message shown for err: a keyed refusal in the page's
+// language, else what kind of refusal (and, on an English page, the
+// domain's own words); internal details never reach the page.
 func (h *Handler) errorText(l *lang, err error) string {
 	code := domain.ErrorCode(err)
 	if code == domain.EInternal {
 		return l.T("err.internal")
+	}
+	if e := domain.AsError(err); e != nil && e.Key != "" {
+		if msg, ok := l.cat.Error(l.Code, e.Key, e.Params); ok {
+			return msg
+		}
+	}
+	if l.Code != "en" {
+		return l.T("err." + code) // the detail of an unkeyed error is English
 	}
 	return l.T("err."+code) + l.T("punct.colon") + domain.ErrorMessage(err)
 }
@@ -266,7 +275,7 @@ type errorPage struct {
 }
 
 func (h *Handler) notFound(c *gin.Context) {
-	h.renderError(c, domain.Errorf(domain.ENotFound, "there is no page at %s", c.Request.URL.Path))
+	h.renderError(c, domain.Errorf(domain.ENotFound, "there is no page at %s", c.Request.URL.Path).WithKey("page_not_found"))
 }
 
 // redirect answers a successful POST: back to a page, noting what was done.
@@ -282,7 +291,7 @@ func redirectDone(c *gin.Context, to string, action domain.Action) {
 func pathID(c *gin.Context, name string) (int64, error) {
 	n, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.ENotFound, "%s %q is not an ID", name, c.Param(name))
+		return 0, domain.Errorf(domain.ENotFound, "%s %q is not an ID", name, c.Param(name)).WithKey("page_not_found")
 	}
 	return n, nil
 }
@@ -295,7 +304,7 @@ func formID(v string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, domain.Errorf(domain.EInvalid, "%q is not an ID", v)
+		return 0, domain.Errorf(domain.EInvalid, "%q is not an ID", v).WithKey("id_invalid", "value", v)
 	}
 	return n, nil
 }

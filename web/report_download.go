@@ -24,7 +24,7 @@ func (h *Handler) reportDownload(c *gin.Context) {
 	format := c.DefaultQuery("format", report.FormatMarkdown)
 	contentType, ext, ok := report.ContentType(format)
 	if !ok {
-		h.renderError(c, domain.Errorf(domain.EInvalid, "format must be md, html or docx"))
+		h.renderError(c, domain.Errorf(domain.EInvalid, "format must be md, html or docx").WithKey("report_format_invalid").WithField("format"))
 		return
 	}
 	// Built whole first, so that a refusal is an error page and not a

@@ -149,7 +149,7 @@ func (h *Handler) campaignReports(c *gin.Context) {
 		return
 	}
 	if id == 0 {
-		h.renderError(c, domain.Errorf(domain.ENotFound, "there is no campaign yet"))
+		h.renderError(c, domain.Errorf(domain.ENotFound, "there is no campaign yet").WithKey("no_campaign"))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa(id)+"/reports")

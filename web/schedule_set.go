@@ -23,7 +23,7 @@ func (h *Handler) scheduleSet(c *gin.Context) {
 	if err == nil {
 		var days int
 		if days, err = strconv.Atoi(strings.TrimSpace(c.PostForm("due_days"))); err != nil {
-			err = domain.Errorf(domain.EInvalid, "due_days must be a whole number of days")
+			err = domain.Errorf(domain.EInvalid, "due_days must be a whole number of days").WithKey("due_days_invalid").WithField("due_days")
 		} else {
 			_, err = h.svc.SetReportSchedule(c.Request.Context(), currentUser(c), id, cadenceOf(c), days)
 		}

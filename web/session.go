@@ -156,7 +156,7 @@ func (h *Handler) checkCSRF(c *gin.Context) {
 		want = h.sign("pre:" + ck.Value)
 	}
 	if want == "" || !hmac.Equal([]byte(got), []byte(want)) {
-		h.renderError(c, domain.Errorf(domain.EForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		h.renderError(c, domain.Errorf(domain.EForbidden, "the form has expired or did not come from this site; reload the page and try again").WithKey("form_expired"))
 		return
 	}
 	c.Next()

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -347,7 +348,7 @@ func testHTTP(t *testing.T, e *env) {
 		c := browserClient(t)
 		_, tok := login(t, e, c, "admin")
 		resp, body := post(t, c, e.URL+"/admin/units", url.Values{"csrf_token": {tok}, "name": {"办公室"}})
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="办公室"`) || !strings.Contains(body, "already exists") {
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="办公室"`) || !strings.Contains(body, "单位“办公室”已存在") {
 			t.Fatalf("duplicate unit: status %d, want 409 with the name kept", resp.StatusCode)
 		}
 		resp, body = post(t, c, e.URL+"/admin/users", url.Values{"csrf_token": {tok}, "username": {"uc"}, "display_name": {"新用户"},
@@ -456,8 +457,18 @@ func testHTTP(t *testing.T, e *env) {
 		if resp, body = upload("import"); !strings.Contains(body, "跳过已有 1 个") {
 			t.Fatalf("the second import did not skip: %d", resp.StatusCode)
 		}
+		// A refused row says why in Chinese, in the ledger's own words.
+		csv = "问题编号,所属方面,问题,问题描述,整改措施,类型,牵头单位,配合单位,责任领导,整改时限\n" +
+			"10,综合管理,会议纪要不全,,完善会议制度,马上办,办公室,,,2020-01-01\n"
+		resp, body = upload("preview")
+		for _, want := range []string{"类型“马上办”不是立行立改、限期整改或长期坚持", "整改时限2020-01-01已过", "导入未通过，未写入任何内容：2处有误"} {
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(html.UnescapeString(body), want) {
+				t.Fatalf("refused ledger: %d, want %q in\n%s", resp.StatusCode, want, body)
+			}
+		}
 	})
 	t.Run("Evidence", func(t *testing.T) { testEvidenceHTTP(t, e) })
+	t.Run("Refusals", func(t *testing.T) { testRefusals(t, e) })
 	t.Run("APIStillServed", func(t *testing.T) {
 		resp, body := get(t, browserClient(t), e.URL+"/healthz")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
@@ -611,6 +622,16 @@ func testEvidenceHTTP(t *testing.T, e *env) {
 	resp, body := upload(form("ev-bad", "系统建设方案", ""), "方案.pdf", []byte("MZ\x90\x00 not a pdf"))
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "方案.pdf") || !strings.Contains(body, `value="系统建设方案"`) {
 		t.Fatalf("a fake pdf: %d", resp.StatusCode)
+	}
+	// Refusals of a file name its type or content in Chinese.
+	for _, tc := range []struct{ file, want string }{
+		{"方案.pdf", "文件“方案.pdf”的内容不是 pdf 格式"},
+		{"setup.exe", "不接受“.exe”类型的文件：仅支持 pdf、doc/docx、xls/xlsx、ppt/pptx、jpg、png、txt、zip"},
+	} {
+		resp, body := upload(form("ev-bad-"+tc.file, "系统建设方案", ""), tc.file, []byte("MZ\x90\x00 not a pdf"))
+		if m := formError.FindStringSubmatch(body); resp.StatusCode != http.StatusBadRequest || m == nil || html.UnescapeString(m[1]) != tc.want {
+			t.Fatalf("%s: status %d, refusal %v, want %q", tc.file, resp.StatusCode, m, tc.want)
+		}
 	}
 	resp, _ = upload(form("ev-pdf", "系统建设方案", ""), "建设方案.pdf", []byte("%PDF-1.4\n%%EOF\n"))
 	if resp.StatusCode != http.StatusSeeOther {

@@ -337,7 +337,7 @@ func (w *problemWorkflow) setup(ctx workflow.Context) error {
 // already applied is accepted so that its retry gets the result.
 func (w *problemWorkflow) validate(ctx workflow.Context, cmd domain.Command) error {
 	if cmd.RequestID == "" {
-		return toApplicationError(domain.Errorf(domain.EInvalid, "request_id is required"))
+		return toApplicationError(domain.Errorf(domain.EInvalid, "request_id is required").WithKey("request_id_required"))
 	}
 	if _, seen := w.requests[cmd.RequestID]; seen {
 		return nil
@@ -436,14 +436,27 @@ func (w *problemWorkflow) adopt(ctx workflow.Context) error {
 }
 
 // toApplicationError carries a domain error across the Temporal boundary:
-// the type is the error code, the message is the human text.
+// the type is the error code, the message is the English text, and a keyed
+// error's key, field and params ride as its details (ErrorDetails).
 func toApplicationError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var de *domain.Error
 	if errors.As(err, &de) {
+		if de.Key != "" {
+			return temporal.NewNonRetryableApplicationError(de.Message, de.Code, nil,
+				ErrorDetails{Key: de.Key, Field: de.Field, Params: de.Params})
+		}
 		return temporal.NewNonRetryableApplicationError(de.Message, de.Code, nil)
 	}
 	return err
+}
+
+// ErrorDetails are a keyed domain error's parts beyond code and message, as
+// an update's failure carries them to the client.
+type ErrorDetails struct {
+	Key    string         `json:"key"`
+	Field  string         `json:"field,omitempty"`
+	Params map[string]any `json:"params,omitempty"`
 }

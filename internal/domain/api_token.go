@@ -45,13 +45,13 @@ func (n *NewAPIToken) Validate() error {
 	n.Name = strings.TrimSpace(n.Name)
 	switch {
 	case n.Name == "":
-		return Errorf(EInvalid, "name is required (what the token is for)")
+		return Errorf(EInvalid, "name is required (what the token is for)").WithKey("field_required", "field", "token_name").WithField("name")
 	case utf8.RuneCountInString(n.Name) > MaxNameLen:
-		return Errorf(EInvalid, "name is too long")
+		return Errorf(EInvalid, "name is too long").WithKey("field_too_long", "field", "token_name", "max", MaxNameLen).WithField("name")
 	case n.UserID <= 0:
-		return Errorf(EInvalid, "user_id is required: the account the token acts as")
+		return Errorf(EInvalid, "user_id is required: the account the token acts as").WithKey("field_required", "field", "token_user").WithField("user_id")
 	case n.ExpiresInDays < 0 || n.ExpiresInDays > MaxAPITokenDays:
-		return Errorf(EInvalid, "expires_in_days must be between 1 and %d", MaxAPITokenDays)
+		return Errorf(EInvalid, "expires_in_days must be between 1 and %d", MaxAPITokenDays).WithKey("token_days_invalid", "max", MaxAPITokenDays).WithField("expires_in_days")
 	}
 	if n.ExpiresInDays == 0 {
 		n.ExpiresInDays = DefaultAPITokenDays

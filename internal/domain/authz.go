@@ -5,7 +5,7 @@ import "slices"
 // RequireRole returns forbidden unless u has one of roles.
 func RequireRole(u User, action string, roles ...Role) error {
 	if !slices.Contains(roles, u.Role) {
-		return Errorf(EForbidden, "role %q may not %s", u.Role, action)
+		return Errorf(EForbidden, "role %q may not %s", u.Role, action).WithKey("role_may_not", "role", string(u.Role))
 	}
 	return nil
 }

@@ -28,16 +28,16 @@ func ParseCadence(s string) (Cadence, error) {
 	case "monthly", "weekly":
 		c.Kind = kind
 		if _, err := fmt.Sscan(arg, &c.Day); err != nil || (kind == "monthly" && (c.Day < 1 || c.Day > 28)) || (kind == "weekly" && (c.Day < 0 || c.Day > 6)) {
-			return Cadence{}, Errorf(EInvalid, "cadence %q: the day must be 1–28 for monthly or 0–6 (Sunday–Saturday) for weekly", s)
+			return Cadence{}, Errorf(EInvalid, "cadence %q: the day must be 1–28 for monthly or 0–6 (Sunday–Saturday) for weekly", s).WithKey("cadence_day_invalid").WithField("cadence_arg")
 		}
 	case "every":
 		d, err := ParsePolicyDuration("cadence", arg)
 		if err != nil || d < 10*time.Second {
-			return Cadence{}, Errorf(EInvalid, "cadence %q: every needs a duration of at least 10s, such as every:720h", s)
+			return Cadence{}, Errorf(EInvalid, "cadence %q: every needs a duration of at least 10s, such as every:720h", s).WithKey("cadence_every_invalid").WithField("cadence_arg")
 		}
 		c.Kind, c.Every = kind, d
 	default:
-		return Cadence{}, Errorf(EInvalid, "cadence %q must be monthly:DAY, weekly:DAY, every:DURATION or off", s)
+		return Cadence{}, Errorf(EInvalid, "cadence %q must be monthly:DAY, weekly:DAY, every:DURATION or off", s).WithKey("cadence_invalid").WithField("cadence_kind")
 	}
 	return c, nil
 }

@@ -29,13 +29,13 @@ func (c *Campaign) Validate() error {
 	c.InspectionTeam = strings.TrimSpace(c.InspectionTeam)
 	switch {
 	case c.Title == "":
-		return Errorf(EInvalid, "title is required")
+		return Errorf(EInvalid, "title is required").WithKey("field_required", "field", "campaign_title").WithField("title")
 	case len([]rune(c.Title)) > MaxTitleLen:
-		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen)
+		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen).WithKey("field_too_long", "field", "campaign_title", "max", MaxTitleLen).WithField("title")
 	case len([]rune(c.InspectedBody)) > MaxNameLen, len([]rune(c.InspectionTeam)) > MaxNameLen:
-		return Errorf(EInvalid, "inspected_body and inspection_team are at most %d characters", MaxNameLen)
+		return Errorf(EInvalid, "inspected_body and inspection_team are at most %d characters", MaxNameLen).WithKey("campaign_names_too_long", "max", MaxNameLen)
 	case !c.InspectionStart.IsZero() && !c.InspectionEnd.IsZero() && c.InspectionEnd < c.InspectionStart:
-		return Errorf(EInvalid, "inspection_end is before inspection_start")
+		return Errorf(EInvalid, "inspection_end is before inspection_start").WithKey("campaign_dates_order").WithField("inspection_end")
 	}
 	return c.Policy.Validate()
 }

@@ -24,7 +24,7 @@ func ParseDate(s string) (Date, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return Date(t.In(chinaTime).Format(dateLayout)), nil
 	}
-	return "", Errorf(EInvalid, "%q is not a date (use YYYY-MM-DD or RFC 3339)", s)
+	return "", Errorf(EInvalid, "%q is not a date (use YYYY-MM-DD or RFC 3339)", s).WithKey("date_invalid", "value", s)
 }
 
 // DateOf returns the date of t in China time.

@@ -5,6 +5,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"maps"
 )
 
 // Error codes. The API maps each to one HTTP status in one place.
@@ -24,9 +25,15 @@ const (
 	EUnsupportedMedia = "unsupported_media_type"
 )
 
-// Error is a failure a person can read: Message is safe to show to clients.
+// Error is a failure a person can read. Key names its message in the
+// catalogues (internal/i18n), which the front ends show in the reader's
+// language with Params filled in; Field names the input at fault. Message
+// is the English detail for logs, tools and errors not yet keyed.
 type Error struct {
 	Code    string
+	Key     string
+	Field   string
+	Params  map[string]any
 	Message string
 }
 
@@ -35,6 +42,42 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithKey sets the catalogue key and the parameters its message names,
+// given as name, value pairs. Keys are string literals so that a test can
+// find every one in the code and check both catalogues have it.
+func (e *Error) WithKey(key string, kv ...any) *Error {
+	e.Key = key
+	if p := Params(kv...); p != nil {
+		if e.Params == nil {
+			e.Params = p
+		} else {
+			maps.Copy(e.Params, p)
+		}
+	}
+	return e
+}
+
+// Params makes a message's parameters from name, value pairs; nil for none.
+func Params(kv ...any) map[string]any {
+	if len(kv) < 2 {
+		return nil
+	}
+	p := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if name, ok := kv[i].(string); ok {
+			p[name] = kv[i+1]
+		}
+	}
+	return p
+}
+
+// WithField names the input at fault, as the API's clients send it
+// ("finding", "measures[0].deadline").
+func (e *Error) WithField(field string) *Error {
+	e.Field = field
+	return e
 }
 
 // ErrorCode returns the code of err, EInternal for errors that are not ours.
@@ -56,6 +99,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// AsError returns err's *Error, nil for errors that are not ours.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 // IsCode reports whether err carries code.

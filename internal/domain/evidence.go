@@ -45,7 +45,7 @@ type EvidenceRef struct {
 // and other letters are kept.
 func SanitizeFileName(name string) (string, error) {
 	if strings.ContainsAny(name, "/\\") || strings.Contains(name, "..") {
-		return "", Errorf(EInvalid, "the file name %q may not contain a path", name)
+		return "", Errorf(EInvalid, "the file name %q may not contain a path", name).WithKey("file_name_path", "name", name).WithField("file")
 	}
 	name = strings.TrimSpace(name)
 	name = strings.Map(func(r rune) rune {
@@ -56,7 +56,7 @@ func SanitizeFileName(name string) (string, error) {
 	}, name)
 	name = strings.Trim(name, " .")
 	if name == "" || name == "." || name == ".." {
-		return "", Errorf(EInvalid, "the file needs a name")
+		return "", Errorf(EInvalid, "the file needs a name").WithKey("file_name_required").WithField("file")
 	}
 	if r := []rune(name); len(r) > 200 {
 		ext := path.Ext(name)
@@ -88,7 +88,7 @@ func DetectFileType(head []byte, name string) (string, error) {
 	ext := strings.ToLower(path.Ext(name))
 	want, ok := allowedTypes[ext]
 	if !ok {
-		return "", Errorf(EInvalid, "files of type %q are not accepted: only pdf, doc/docx, xls/xlsx, ppt/pptx, jpg, png, txt and zip", ext)
+		return "", Errorf(EInvalid, "files of type %q are not accepted: only pdf, doc/docx, xls/xlsx, ppt/pptx, jpg, png, txt and zip", ext).WithKey("file_type_refused", "ext", ext).WithField("file")
 	}
 	var family string
 	switch {
@@ -110,7 +110,7 @@ func DetectFileType(head []byte, name string) (string, error) {
 		".zip": "zip", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".txt": "text",
 	}[ext]
 	if family != expected {
-		return "", Errorf(EInvalid, "the content of %q is not a %s file", name, strings.TrimPrefix(ext, "."))
+		return "", Errorf(EInvalid, "the content of %q is not a %s file", name, strings.TrimPrefix(ext, ".")).WithKey("file_content_mismatch", "name", name, "type", strings.TrimPrefix(ext, ".")).WithField("file")
 	}
 	return want, nil
 }
@@ -161,29 +161,29 @@ func (o *Outcome) Validate() error {
 	o.Name, o.DocNumber, o.Unit = strings.TrimSpace(o.Name), strings.TrimSpace(o.DocNumber), strings.TrimSpace(o.Unit)
 	switch {
 	case len([]rune(o.Name)) > MaxTitleLen || len([]rune(o.DocNumber)) > MaxNameLen || len([]rune(o.Unit)) > 50:
-		return Errorf(EInvalid, "outcome fields are too long")
+		return Errorf(EInvalid, "outcome fields are too long").WithKey("outcome_too_long")
 	case o.Amount < 0 || o.Amount > 1e13 || o.Count < 0 || o.Count > 1e7:
-		return Errorf(EInvalid, "amount and count must be positive and plausible")
+		return Errorf(EInvalid, "amount and count must be positive and plausible").WithKey("outcome_amount_invalid")
 	}
 	switch o.Kind {
 	case OutcomeRegulation:
 		if o.Name == "" {
-			return Errorf(EInvalid, "a regulation needs its name")
+			return Errorf(EInvalid, "a regulation needs its name").WithKey("outcome_regulation_name").WithField("name")
 		}
 	case OutcomeMoney:
 		if o.Amount <= 0 {
-			return Errorf(EInvalid, "money recovered needs an amount in yuan")
+			return Errorf(EInvalid, "money recovered needs an amount in yuan").WithKey("outcome_money_amount").WithField("amount")
 		}
 	case OutcomePeople:
 		if o.Name == "" || o.Count <= 0 {
-			return Errorf(EInvalid, "people handled needs the kind of handling and a count")
+			return Errorf(EInvalid, "people handled needs the kind of handling and a count").WithKey("outcome_people").WithField("count")
 		}
 	case OutcomeFigure:
 		if o.Name == "" {
-			return Errorf(EInvalid, "a figure needs a label")
+			return Errorf(EInvalid, "a figure needs a label").WithKey("outcome_figure_label").WithField("name")
 		}
 	default:
-		return Errorf(EInvalid, "kind must be regulation, money, people or figure")
+		return Errorf(EInvalid, "kind must be regulation, money, people or figure").WithKey("outcome_kind_invalid").WithField("kind")
 	}
 	return nil
 }

@@ -34,30 +34,30 @@ const (
 // validateLookback checks the input of a look-back action.
 func (c *Command) validateLookback(now time.Time) error {
 	if c.LookbackID <= 0 {
-		return Errorf(EInvalid, "lookback_id is required")
+		return Errorf(EInvalid, "lookback_id is required").WithKey("field_required", "field", "lookback").WithField("lookback_id")
 	}
 	var err error
 	switch c.Action {
 	case ActionStartLookback:
 		if !c.Deadline.IsZero() && c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "due date %q is not a date (use YYYY-MM-DD)", c.Deadline)
+			return Errorf(EInvalid, "due date %q is not a date (use YYYY-MM-DD)", c.Deadline).WithKey("date_invalid", "value", string(c.Deadline)).WithField("deadline")
 		}
 		c.Text, err = OptionalText("title", c.Text)
 	case ActionRequestMaterial, ActionAnswerMaterial:
 		c.Text, err = RequireText("text", c.Text)
 	case ActionConcludeLookback:
 		if !c.Result.Valid() {
-			return Errorf(EInvalid, "result must be confirmed or reopened")
+			return Errorf(EInvalid, "result must be confirmed or reopened").WithKey("lookback_result_invalid").WithField("result")
 		}
 		if c.Finding, err = OptionalText("finding", c.Finding); err != nil {
 			return err
 		}
 		if c.Result == LookbackConfirmed {
 			if c.Finding == "" {
-				return Errorf(EInvalid, "finding is required to confirm a closure")
+				return Errorf(EInvalid, "finding is required to confirm a closure").WithKey("lookback_finding_required").WithField("finding")
 			}
 			if len(c.MeasureIDs) > 0 || !c.Deadline.IsZero() {
-				return Errorf(EInvalid, "a confirmed closure takes no deadline or measures")
+				return Errorf(EInvalid, "a confirmed closure takes no deadline or measures").WithKey("lookback_confirm_extra")
 			}
 			c.Text, err = OptionalText("reason", c.Text)
 			return err
@@ -66,13 +66,13 @@ func (c *Command) validateLookback(now time.Time) error {
 			return err
 		}
 		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "deadline is required to reopen (YYYY-MM-DD)")
+			return Errorf(EInvalid, "deadline is required to reopen (YYYY-MM-DD)").WithKey("lookback_deadline_required").WithField("deadline")
 		}
 		if !c.Deadline.DueAt().After(now) {
-			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline)
+			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline).WithKey("deadline_passed", "deadline", string(c.Deadline)).WithField("deadline")
 		}
 		if len(c.MeasureIDs) > MaxMeasures {
-			return Errorf(EInvalid, "at most %d measures", MaxMeasures)
+			return Errorf(EInvalid, "at most %d measures", MaxMeasures).WithKey("too_many_measures", "max", MaxMeasures).WithField("measure_ids")
 		}
 		// A copy: Validate must not reorder the caller's slice.
 		c.MeasureIDs = slices.Clone(c.MeasureIDs)
@@ -133,7 +133,7 @@ func underLookback(p *Problem, cmd Command, verb string) error {
 		return err
 	}
 	if p.LookbackID != cmd.LookbackID {
-		return Errorf(EConflict, "cannot %s: problem %d is under look-back %d, not %d", verb, p.ID, p.LookbackID, cmd.LookbackID)
+		return Errorf(EConflict, "cannot %s: problem %d is under look-back %d, not %d", verb, p.ID, p.LookbackID, cmd.LookbackID).WithKey("lookback_other")
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func requestMaterial(p *Problem, cmd Command) error {
 
 func answerMaterial(p *Problem, cmd Command) error {
 	if cmd.Actor.Role != RoleUnit || cmd.Actor.UnitID != p.LeadUnitID {
-		return Errorf(EForbidden, "only a user of the problem's lead unit may answer a look-back")
+		return Errorf(EForbidden, "only a user of the problem's lead unit may answer a look-back").WithKey("lookback_lead_unit_only")
 	}
 	return underLookback(p, cmd, "answer a look-back")
 }
@@ -182,7 +182,7 @@ func concludeLookback(p *Problem, cmd Command, now time.Time) ([]int64, error) {
 			return nil, err
 		}
 		if m.Kind == KindLongTerm {
-			return nil, Errorf(EInvalid, "measure %d is long-term: it has no deadline to reopen against", m.ID)
+			return nil, Errorf(EInvalid, "measure %d is long-term: it has no deadline to reopen against", m.ID).WithKey("measure_long_term_no_reopen", p.measureRef(m)...)
 		}
 		m.Completed, m.CompletedAt, m.CompletionSummary = false, time.Time{}, ""
 		m.Deadline = cmd.Deadline
@@ -242,15 +242,15 @@ func lookbackNotices(p *Problem, ev Event, n Notice, title string) []Notice {
 func LookbackSampleSize(n, count, percent int) (int, error) {
 	switch {
 	case count > 0 && percent > 0:
-		return 0, Errorf(EInvalid, "sample takes count or percent, not both")
+		return 0, Errorf(EInvalid, "sample takes count or percent, not both").WithKey("sample_both").WithField("sample")
 	case count < 0 || percent < 0 || percent > 100:
-		return 0, Errorf(EInvalid, "sample count must be positive and percent between 1 and 100")
+		return 0, Errorf(EInvalid, "sample count must be positive and percent between 1 and 100").WithKey("sample_invalid").WithField("sample")
 	case count > 0:
 		return min(count, n), nil
 	case percent > 0:
 		return min(n, (n*percent+99)/100), nil
 	}
-	return 0, Errorf(EInvalid, "sample needs count or percent")
+	return 0, Errorf(EInvalid, "sample needs count or percent").WithKey("sample_required").WithField("sample")
 }
 
 // MaxLookbackSeed keeps seeds exact in JSON numbers read by JavaScript.
@@ -312,15 +312,15 @@ func (n *NewLookback) Validate(now time.Time) error {
 	if n.Title, err = RequireText("title", n.Title); err != nil {
 		return err
 	} else if len([]rune(n.Title)) > MaxTitleLen {
-		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen)
+		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen).WithKey("field_too_long", "field", "lookback_title", "max", MaxTitleLen).WithField("title")
 	}
 	if n.DueDate.IsZero() || n.DueDate.Time().IsZero() {
-		return Errorf(EInvalid, "due_date is required (YYYY-MM-DD)")
+		return Errorf(EInvalid, "due_date is required (YYYY-MM-DD)").WithKey("date_required", "field", "lookback_due").WithField("due_date")
 	} else if !n.DueDate.DueAt().After(now) {
-		return Errorf(EInvalid, "due_date %s has passed", n.DueDate)
+		return Errorf(EInvalid, "due_date %s has passed", n.DueDate).WithKey("deadline_passed", "deadline", string(n.DueDate)).WithField("due_date")
 	}
 	if len(n.ReviewerIDs) > 50 {
-		return Errorf(EInvalid, "at most 50 reviewers")
+		return Errorf(EInvalid, "at most 50 reviewers").WithKey("too_many_reviewers", "max", 50).WithField("reviewer_ids")
 	}
 	n.ReviewerIDs = slices.Clone(n.ReviewerIDs)
 	slices.Sort(n.ReviewerIDs)
@@ -329,27 +329,27 @@ func (n *NewLookback) Validate(now time.Time) error {
 	switch {
 	case len(s.ProblemIDs) > 0:
 		if s.CampaignID != 0 || s.UnitID != 0 || s.Sample != nil {
-			return Errorf(EInvalid, "scope takes problem_ids alone, campaign_id with unit_id, or campaign_id with sample")
+			return Errorf(EInvalid, "scope takes problem_ids alone, campaign_id with unit_id, or campaign_id with sample").WithKey("lookback_scope_invalid").WithField("scope")
 		}
 		if len(s.ProblemIDs) > MaxLookbackProblems {
-			return Errorf(EInvalid, "a look-back reviews at most %d problems", MaxLookbackProblems)
+			return Errorf(EInvalid, "a look-back reviews at most %d problems", MaxLookbackProblems).WithKey("lookback_too_many", "max", MaxLookbackProblems).WithField("scope")
 		}
 		s.ProblemIDs = slices.Clone(s.ProblemIDs)
 		slices.Sort(s.ProblemIDs)
 		s.ProblemIDs = slices.Compact(s.ProblemIDs)
 		if s.ProblemIDs[0] <= 0 {
-			return Errorf(EInvalid, "problem_ids must be positive")
+			return Errorf(EInvalid, "problem_ids must be positive").WithKey("lookback_scope_invalid").WithField("scope")
 		}
 	case s.CampaignID <= 0:
-		return Errorf(EInvalid, "scope needs problem_ids, or campaign_id with unit_id or sample")
+		return Errorf(EInvalid, "scope needs problem_ids, or campaign_id with unit_id or sample").WithKey("lookback_scope_invalid").WithField("scope")
 	case (s.UnitID != 0) == (s.Sample != nil):
-		return Errorf(EInvalid, "scope takes campaign_id with either unit_id or sample")
+		return Errorf(EInvalid, "scope takes campaign_id with either unit_id or sample").WithKey("lookback_scope_invalid").WithField("scope")
 	case s.Sample != nil:
 		if _, err := LookbackSampleSize(1, s.Sample.Count, s.Sample.Percent); err != nil {
 			return err
 		}
 		if s.Sample.Seed < 0 || s.Sample.Seed > MaxLookbackSeed {
-			return Errorf(EInvalid, "seed must be between 1 and %d (leave it out for a random one)", int64(MaxLookbackSeed))
+			return Errorf(EInvalid, "seed must be between 1 and %d (leave it out for a random one)", int64(MaxLookbackSeed)).WithKey("lookback_seed_invalid", "max", int64(MaxLookbackSeed)).WithField("seed")
 		}
 	}
 	return nil

@@ -21,11 +21,11 @@ const (
 func ValidatePassword(username, password string) error {
 	switch {
 	case utf8.RuneCountInString(password) < MinPasswordLen:
-		return Errorf(EInvalid, "the password must be at least %d characters", MinPasswordLen)
+		return Errorf(EInvalid, "the password must be at least %d characters", MinPasswordLen).WithKey("password_too_short", "min", MinPasswordLen).WithField("password")
 	case len(password) > MaxPasswordLen:
-		return Errorf(EInvalid, "the password must be at most %d bytes", MaxPasswordLen)
+		return Errorf(EInvalid, "the password must be at most %d bytes", MaxPasswordLen).WithKey("password_too_long", "max", MaxPasswordLen).WithField("password")
 	case strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(username)):
-		return Errorf(EInvalid, "the password must not be the username")
+		return Errorf(EInvalid, "the password must not be the username").WithKey("password_is_username").WithField("password")
 	}
 	var letters, digits, others bool
 	for _, r := range password {
@@ -39,7 +39,7 @@ func ValidatePassword(username, password string) error {
 		}
 	}
 	if n := btoi(letters) + btoi(digits) + btoi(others); n < 2 {
-		return Errorf(EInvalid, "the password must mix at least two of letters, digits and other signs")
+		return Errorf(EInvalid, "the password must mix at least two of letters, digits and other signs").WithKey("password_weak").WithField("password")
 	}
 	return nil
 }
@@ -53,5 +53,5 @@ func btoi(b bool) int {
 
 // TooManyLogins is the refusal of a login attempt while locked out.
 func TooManyLogins(until time.Time) error {
-	return Errorf(ETooMany, "too many failed logins, try again after %s", until.In(chinaTime).Format("15:04"))
+	return Errorf(ETooMany, "too many failed logins, try again after %s", until.In(chinaTime).Format("15:04")).WithKey("login_locked", "until", until.In(chinaTime).Format("15:04"))
 }

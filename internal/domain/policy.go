@@ -56,10 +56,10 @@ func (p Policy) Validate() error {
 		{"repeat_every", p.RepeatEvery}, {"escalate_after", p.EscalateAfter},
 	} {
 		if f.d < 0 || f.d > 365*24*time.Hour {
-			return Errorf(EInvalid, "%s must be between 0 and 8760h", f.name)
+			return Errorf(EInvalid, "%s must be between 0 and 8760h", f.name).WithKey("policy_range", "field", f.name).WithField(f.name)
 		}
 		if f.d != 0 && f.d < time.Second {
-			return Errorf(EInvalid, "%s must be at least 1s", f.name)
+			return Errorf(EInvalid, "%s must be at least 1s", f.name).WithKey("policy_min", "field", f.name).WithField(f.name)
 		}
 	}
 	return nil
@@ -79,7 +79,7 @@ func ParsePolicyDuration(field, s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, Errorf(EInvalid, "%s: %q is not a duration such as 72h or 3d", field, s)
+		return 0, Errorf(EInvalid, "%s: %q is not a duration such as 72h or 3d", field, s).WithKey("policy_duration", "field", field, "value", s).WithField(field)
 	}
 	return d, nil
 }
@@ -107,7 +107,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 func (p *Policy) UnmarshalJSON(b []byte) error {
 	var in policyJSON
 	if err := json.Unmarshal(b, &in); err != nil {
-		return Errorf(EInvalid, "policy must be an object of durations such as {\"warning_window\":\"3d\"}")
+		return Errorf(EInvalid, "policy must be an object of durations such as {\"warning_window\":\"3d\"}").WithKey("policy_invalid").WithField("policy")
 	}
 	var out Policy
 	for _, f := range []struct {

@@ -139,7 +139,7 @@ func (p *Problem) Measure(id int64) (*Measure, error) {
 			return &p.Measures[i], nil
 		}
 	}
-	return nil, Errorf(ENotFound, "measure %d not found in problem %d", id, p.ID)
+	return nil, Errorf(ENotFound, "measure %d not found in problem %d", id, p.ID).WithKey("measure_not_found", "id", id)
 }
 
 // UnitIDs returns every unit that leads or co-leads a measure, or leads the problem.
@@ -183,19 +183,19 @@ func (n *NewProblem) Validate() error {
 	n.ParentTitle = strings.TrimSpace(n.ParentTitle)
 	switch {
 	case len([]rune(n.ParentTitle)) > MaxTitleLen:
-		return Errorf(EInvalid, "the title of the group the problem belongs to is too long (at most %d characters)", MaxTitleLen)
+		return Errorf(EInvalid, "the title of the group the problem belongs to is too long (at most %d characters)", MaxTitleLen).WithKey("field_too_long", "field", "group_title", "max", MaxTitleLen).WithField("group_title")
 	case n.ParentNumber < 0 || n.ParentNumber > 100000 || (n.ParentNumber > 0) != (n.ParentTitle != ""):
-		return Errorf(EInvalid, "a problem's group needs both a number (1 to 100000) and a title")
+		return Errorf(EInvalid, "a problem's group needs both a number (1 to 100000) and a title").WithKey("group_incomplete").WithField("group_title")
 	case n.Title == "":
-		return Errorf(EInvalid, "title is required")
+		return Errorf(EInvalid, "title is required").WithKey("field_required", "field", "problem_title").WithField("title")
 	case len([]rune(n.Title)) > MaxTitleLen:
-		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen)
+		return Errorf(EInvalid, "title is too long (at most %d characters)", MaxTitleLen).WithKey("field_too_long", "field", "problem_title", "max", MaxTitleLen).WithField("title")
 	case len([]rune(n.Section)) > MaxTitleLen:
-		return Errorf(EInvalid, "section is too long (at most %d characters)", MaxTitleLen)
+		return Errorf(EInvalid, "section is too long (at most %d characters)", MaxTitleLen).WithKey("field_too_long", "field", "section", "max", MaxTitleLen).WithField("section")
 	case len([]rune(n.Description)) > MaxTextLen:
-		return Errorf(EInvalid, "description is too long (at most %d characters)", MaxTextLen)
+		return Errorf(EInvalid, "description is too long (at most %d characters)", MaxTextLen).WithKey("field_too_long", "field", "description", "max", MaxTextLen).WithField("description")
 	case n.Number < 0 || n.Number > 100000:
-		return Errorf(EInvalid, "number must be between 1 and 100000")
+		return Errorf(EInvalid, "number must be between 1 and 100000").WithKey("number_invalid").WithField("number")
 	}
 	return nil
 }
@@ -261,4 +261,16 @@ type ProblemFilter struct {
 	VisibleToUnit int64
 	Offset        int
 	Limit         int
+}
+
+// measureRef names m as people know it, for an error's parameters: its
+// number in the plan (措施1) and its title.
+func (p *Problem) measureRef(m *Measure) []any {
+	n := 0
+	for i := range p.Measures {
+		if p.Measures[i].ID == m.ID {
+			n = i + 1
+		}
+	}
+	return []any{"n", n, "title", m.Title}
 }

@@ -36,12 +36,12 @@ const MaxMeasures = 100
 // checked by the caller against the store.
 func (in *PlanInput) Validate(now time.Time) error {
 	if in.LeadUnitID <= 0 {
-		return Errorf(EInvalid, "lead_unit_id is required")
+		return Errorf(EInvalid, "lead_unit_id is required").WithKey("field_required", "field", "lead_unit_id").WithField("lead_unit_id")
 	}
 	if len(in.Measures) == 0 {
-		return Errorf(EInvalid, "a plan needs at least one measure")
+		return Errorf(EInvalid, "a plan needs at least one measure").WithKey("plan_no_measures").WithField("measures")
 	} else if len(in.Measures) > MaxMeasures {
-		return Errorf(EInvalid, "a plan has at most %d measures", MaxMeasures)
+		return Errorf(EInvalid, "a plan has at most %d measures", MaxMeasures).WithKey("too_many_measures", "max", MaxMeasures).WithField("measures")
 	}
 	for i := range in.Measures {
 		m := &in.Measures[i]
@@ -50,36 +50,36 @@ func (in *PlanInput) Validate(now time.Time) error {
 		n := i + 1
 		switch {
 		case m.Title == "":
-			return Errorf(EInvalid, "measure %d: title is required", n)
+			return Errorf(EInvalid, "measure %d: title is required", n).WithKey("measure_field_required", "n", n, "field", "measure_title").WithField(fmt.Sprintf("measures[%d].title", i))
 		case len([]rune(m.Title)) > MaxTextLen:
-			return Errorf(EInvalid, "measure %d: title is too long", n)
+			return Errorf(EInvalid, "measure %d: title is too long", n).WithKey("measure_field_too_long", "n", n, "field", "measure_title", "max", MaxTextLen).WithField(fmt.Sprintf("measures[%d].title", i))
 		case !m.Kind.Valid():
-			return Errorf(EInvalid, "measure %d: kind must be immediate, deadline or long_term", n)
+			return Errorf(EInvalid, "measure %d: kind must be immediate, deadline or long_term", n).WithKey("measure_kind_invalid", "n", n).WithField(fmt.Sprintf("measures[%d].kind", i))
 		case m.LeadUnitID <= 0:
-			return Errorf(EInvalid, "measure %d: lead_unit_id is required", n)
+			return Errorf(EInvalid, "measure %d: lead_unit_id is required", n).WithKey("measure_field_required", "n", n, "field", "lead_unit_id").WithField(fmt.Sprintf("measures[%d].lead_unit_id", i))
 		case len([]rune(m.ResponsibleLeader)) > MaxNameLen:
-			return Errorf(EInvalid, "measure %d: responsible_leader is too long", n)
+			return Errorf(EInvalid, "measure %d: responsible_leader is too long", n).WithKey("measure_field_too_long", "n", n, "field", "responsible_leader", "max", MaxNameLen).WithField(fmt.Sprintf("measures[%d].responsible_leader", i))
 		case len(m.CoUnitIDs) > 50:
-			return Errorf(EInvalid, "measure %d: too many co-units", n)
+			return Errorf(EInvalid, "measure %d: too many co-units", n).WithKey("measure_too_many_co_units", "n", n).WithField(fmt.Sprintf("measures[%d].co_unit_ids", i))
 		}
 		if !m.Deadline.IsZero() && m.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "measure %d: deadline %q is not a date (use YYYY-MM-DD)", n, m.Deadline)
+			return Errorf(EInvalid, "measure %d: deadline %q is not a date (use YYYY-MM-DD)", n, m.Deadline).WithKey("measure_deadline_not_date", "n", n, "value", string(m.Deadline)).WithField(fmt.Sprintf("measures[%d].deadline", i))
 		}
 		if m.Kind != KindLongTerm {
 			if m.Deadline.IsZero() {
-				return Errorf(EInvalid, "measure %d: deadline is required unless the measure is long_term", n)
+				return Errorf(EInvalid, "measure %d: deadline is required unless the measure is long_term", n).WithKey("measure_deadline_required", "n", n).WithField(fmt.Sprintf("measures[%d].deadline", i))
 			}
 			if !m.Deadline.DueAt().After(now) {
-				return Errorf(EInvalid, "measure %d: deadline %s has passed", n, m.Deadline)
+				return Errorf(EInvalid, "measure %d: deadline %s has passed", n, m.Deadline).WithKey("measure_deadline_passed", "n", n, "deadline", string(m.Deadline)).WithField(fmt.Sprintf("measures[%d].deadline", i))
 			}
 		}
 		if slices.Contains(m.CoUnitIDs, m.LeadUnitID) {
-			return Errorf(EInvalid, "measure %d: the lead unit cannot also be a co-unit", n)
+			return Errorf(EInvalid, "measure %d: the lead unit cannot also be a co-unit", n).WithKey("measure_lead_is_co_unit", "n", n).WithField(fmt.Sprintf("measures[%d].co_unit_ids", i))
 		}
 		slices.Sort(m.CoUnitIDs)
 		m.CoUnitIDs = slices.Compact(m.CoUnitIDs)
 		if len(m.CoUnitIDs) > 0 && m.CoUnitIDs[0] <= 0 {
-			return Errorf(EInvalid, "measure %d: co_unit_ids must be positive", n)
+			return Errorf(EInvalid, "measure %d: co_unit_ids must be positive", n).WithKey("measure_co_units_invalid", "n", n).WithField(fmt.Sprintf("measures[%d].co_unit_ids", i))
 		}
 	}
 	return nil
@@ -134,11 +134,11 @@ func (in *ProgressInput) Validate() error {
 	in.Text = strings.TrimSpace(in.Text)
 	switch {
 	case in.Text == "":
-		return Errorf(EInvalid, "text is required")
+		return Errorf(EInvalid, "text is required").WithKey("field_required", "field", "progress_text").WithField("text")
 	case len([]rune(in.Text)) > MaxTextLen:
-		return Errorf(EInvalid, "text is too long (at most %d characters)", MaxTextLen)
+		return Errorf(EInvalid, "text is too long (at most %d characters)", MaxTextLen).WithKey("field_too_long", "field", "progress_text", "max", MaxTextLen).WithField("text")
 	case in.Percent != nil && (*in.Percent < 0 || *in.Percent > 100):
-		return Errorf(EInvalid, "percent must be between 0 and 100")
+		return Errorf(EInvalid, "percent must be between 0 and 100").WithKey("percent_invalid").WithField("percent")
 	}
 	return nil
 }
@@ -147,9 +147,9 @@ func (in *ProgressInput) Validate() error {
 func RequireText(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", Errorf(EInvalid, "%s is required", field)
+		return "", Errorf(EInvalid, "%s is required", field).WithKey("field_required", "field", field).WithField(field)
 	} else if len([]rune(s)) > MaxTextLen {
-		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen)
+		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen).WithKey("field_too_long", "field", field, "max", MaxTextLen).WithField(field)
 	}
 	return s, nil
 }
@@ -158,7 +158,7 @@ func RequireText(field, s string) (string, error) {
 func OptionalText(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len([]rune(s)) > MaxTextLen {
-		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen)
+		return "", Errorf(EInvalid, "%s is too long (at most %d characters)", field, MaxTextLen).WithKey("field_too_long", "field", field, "max", MaxTextLen).WithField(field)
 	}
 	return s, nil
 }
@@ -198,12 +198,12 @@ func (c *Command) Validate(now time.Time) error {
 	switch c.Action {
 	case ActionSubmitPlan:
 		if c.Plan == nil {
-			return Errorf(EInvalid, "plan is required")
+			return Errorf(EInvalid, "plan is required").WithKey("field_required", "field", "plan").WithField("plan")
 		}
 		return c.Plan.Validate(now)
 	case ActionReportProgress:
 		if c.Progress == nil {
-			return Errorf(EInvalid, "progress is required")
+			return Errorf(EInvalid, "progress is required").WithKey("field_required", "field", "progress_text").WithField("text")
 		}
 		return c.Progress.Validate()
 	case ActionRejectPlan, ActionRejectClosure, ActionRejectExtension:
@@ -215,16 +215,16 @@ func (c *Command) Validate(now time.Time) error {
 			return err
 		}
 		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "deadline is required (YYYY-MM-DD)")
+			return Errorf(EInvalid, "deadline is required (YYYY-MM-DD)").WithKey("date_required", "field", "new_deadline").WithField("deadline")
 		}
 		if !c.Deadline.DueAt().After(now) {
-			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline)
+			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline).WithKey("deadline_passed", "deadline", string(c.Deadline)).WithField("deadline")
 		}
 	case ActionApproveExtension:
 		c.Text, err = OptionalText("comment", c.Text)
 	case ActionRequestReports:
 		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "the report due date is required (YYYY-MM-DD)")
+			return Errorf(EInvalid, "the report due date is required (YYYY-MM-DD)").WithKey("date_required", "field", "report_due").WithField("deadline")
 		}
 	case ActionCompleteMeasure:
 		c.Text, err = RequireText("summary", c.Text)
@@ -232,8 +232,8 @@ func (c *Command) Validate(now time.Time) error {
 		if c.Text, err = OptionalText("summary", c.Text); err != nil {
 			return err
 		}
-		for id, j := range c.Justifications {
-			if _, err := OptionalText(fmt.Sprintf("justification for measure %d", id), j); err != nil {
+		for _, j := range c.Justifications {
+			if _, err := OptionalText("justification", j); err != nil {
 				return err
 			}
 		}
@@ -242,7 +242,7 @@ func (c *Command) Validate(now time.Time) error {
 	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
 		return c.validateLookback(now)
 	default:
-		return Errorf(EInvalid, "unknown action %q", c.Action)
+		return Errorf(EInvalid, "unknown action %q", c.Action).WithKey("unknown_action", "action", string(c.Action)).WithField("action")
 	}
 	return err
 }
@@ -347,14 +347,14 @@ func mustJSON(v any) json.RawMessage {
 
 func requireStage(p *Problem, want Stage, action string) error {
 	if p.Stage != want {
-		return Errorf(EConflict, "cannot %s: problem is in stage %q, not %q", action, p.Stage, want)
+		return Errorf(EConflict, "cannot %s: problem is in stage %q, not %q", action, p.Stage, want).WithKey("wrong_stage", "stage", string(p.Stage), "want", string(want))
 	}
 	return nil
 }
 
 func requireRole(a Actor, action string, roles ...Role) error {
 	if !slices.Contains(roles, a.Role) {
-		return Errorf(EForbidden, "role %q may not %s", a.Role, action)
+		return Errorf(EForbidden, "role %q may not %s", a.Role, action).WithKey("role_may_not", "role", string(a.Role))
 	}
 	return nil
 }
@@ -398,10 +398,10 @@ func decidePlan(p *Problem, cmd Command, to Stage) error {
 		return err
 	}
 	if p.PlanSubmittedBy == 0 {
-		return Errorf(EConflict, "cannot %s: no plan has been submitted", verb)
+		return Errorf(EConflict, "cannot %s: no plan has been submitted", verb).WithKey("plan_not_submitted")
 	}
 	if p.PlanSubmittedBy == cmd.Actor.UserID {
-		return Errorf(EForbidden, "the leader who submitted a plan may not decide on it")
+		return Errorf(EForbidden, "the leader who submitted a plan may not decide on it").WithKey("plan_own_decision")
 	}
 	if to == StagePlan {
 		p.PlanSubmittedBy = 0 // a new plan must be submitted
@@ -416,15 +416,15 @@ func unitMeasure(p *Problem, cmd Command, verb string, allowCo bool) (*Measure, 
 		return nil, err
 	}
 	if cmd.Actor.Role != RoleUnit {
-		return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb)
+		return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb).WithKey("measure_lead_unit_only")
 	}
 	if cmd.Actor.UnitID == m.LeadUnitID || (allowCo && slices.Contains(m.CoUnitIDs, cmd.Actor.UnitID)) {
 		return m, nil
 	}
 	if allowCo {
-		return nil, Errorf(EForbidden, "only users of the measure's lead unit or co-units may %s", verb)
+		return nil, Errorf(EForbidden, "only users of the measure's lead unit or co-units may %s", verb).WithKey("measure_units_only")
 	}
-	return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb)
+	return nil, Errorf(EForbidden, "only a user of the measure's lead unit may %s", verb).WithKey("measure_lead_unit_only")
 }
 
 func acknowledge(p *Problem, cmd Command, now time.Time) error {
@@ -436,7 +436,7 @@ func acknowledge(p *Problem, cmd Command, now time.Time) error {
 		return err
 	}
 	if m.Acknowledged {
-		return Errorf(EConflict, "measure %d is already acknowledged", m.ID)
+		return Errorf(EConflict, "measure %d is already acknowledged", m.ID).WithKey("measure_already_acknowledged", p.measureRef(m)...)
 	}
 	m.Acknowledged, m.AcknowledgedAt = true, now
 	for _, other := range p.Measures {
@@ -474,9 +474,9 @@ func completeMeasure(p *Problem, cmd Command, now time.Time) error {
 	}
 	switch {
 	case m.Kind == KindLongTerm:
-		return Errorf(EConflict, "measure %d is long-term: it is reviewed by progress reports, never completed", m.ID)
+		return Errorf(EConflict, "measure %d is long-term: it is reviewed by progress reports, never completed", m.ID).WithKey("measure_long_term_not_completable", p.measureRef(m)...)
 	case m.Completed:
-		return Errorf(EConflict, "measure %d is already completed", m.ID)
+		return Errorf(EConflict, "measure %d is already completed", m.ID).WithKey("measure_already_completed", p.measureRef(m)...)
 	}
 	m.Completed, m.CompletedAt, m.CompletionSummary = true, now, cmd.Text
 	return nil
@@ -484,7 +484,7 @@ func completeMeasure(p *Problem, cmd Command, now time.Time) error {
 
 func requestClosure(p *Problem, cmd Command) error {
 	if cmd.Actor.Role != RoleUnit || cmd.Actor.UnitID != p.LeadUnitID {
-		return Errorf(EForbidden, "only a user of the problem's lead unit may request closure")
+		return Errorf(EForbidden, "only a user of the problem's lead unit may request closure").WithKey("closure_lead_unit_only")
 	}
 	if err := requireStage(p, StageExecute, "request closure"); err != nil {
 		return err
@@ -496,18 +496,18 @@ func requestClosure(p *Problem, cmd Command) error {
 	justified := map[int64]string{}
 	for _, m := range p.Measures {
 		if m.Kind == KindLongTerm && m.ProgressCount == 0 {
-			return Errorf(EConflict, "long-term measure %d needs at least one progress report before closure", m.ID)
+			return Errorf(EConflict, "long-term measure %d needs at least one progress report before closure", m.ID).WithKey("measure_long_term_no_progress", p.measureRef(&m)...)
 		}
 		if m.Kind == KindLongTerm {
 			continue
 		}
 		if !m.Completed {
-			return Errorf(EConflict, "measure %d is not completed", m.ID)
+			return Errorf(EConflict, "measure %d is not completed", m.ID).WithKey("measure_not_completed", p.measureRef(&m)...)
 		}
 		if j := strings.TrimSpace(cmd.Justifications[m.ID]); j != "" {
 			justified[m.ID] = j
 		} else if !has[m.ID] {
-			return Errorf(EConflict, "measure %d has no evidence: upload 佐证材料 or give a written justification", m.ID)
+			return Errorf(EConflict, "measure %d has no evidence: upload 佐证材料 or give a written justification", m.ID).WithKey("measure_no_evidence", p.measureRef(&m)...).WithField(fmt.Sprintf("justifications.%d", m.ID))
 		}
 	}
 	// The snapshot the supervisor decides on: evidence added later does not
@@ -530,7 +530,7 @@ func decideClosure(p *Problem, cmd Command, to Stage, now time.Time) error {
 		return err
 	}
 	if cmd.Actor.UnitID != 0 && cmd.Actor.UnitID == p.LeadUnitID {
-		return Errorf(EForbidden, "nobody from the problem's lead unit may decide on its closure")
+		return Errorf(EForbidden, "nobody from the problem's lead unit may decide on its closure").WithKey("closure_own_unit")
 	}
 	if err := requireStage(p, StageVerify, verb); err != nil {
 		return err
@@ -548,19 +548,19 @@ func requestExtension(p *Problem, cmd Command, now time.Time) error {
 		return err
 	}
 	if p.Stage != StageAssign && p.Stage != StageExecute {
-		return Errorf(EConflict, "cannot ask for an extension: problem is in stage %q", p.Stage)
+		return Errorf(EConflict, "cannot ask for an extension: problem is in stage %q", p.Stage).WithKey("extension_wrong_stage", "stage", string(p.Stage))
 	}
 	switch {
 	case m.Kind == KindLongTerm || m.Deadline.IsZero():
-		return Errorf(EConflict, "measure %d has no deadline to extend", m.ID)
+		return Errorf(EConflict, "measure %d has no deadline to extend", m.ID).WithKey("measure_no_deadline", p.measureRef(m)...)
 	case m.Completed:
-		return Errorf(EConflict, "measure %d is already completed", m.ID)
+		return Errorf(EConflict, "measure %d is already completed", m.ID).WithKey("measure_already_completed", p.measureRef(m)...)
 	case cmd.Deadline <= m.Deadline:
-		return Errorf(EInvalid, "the new deadline must be later than the current one (%s)", m.Deadline)
+		return Errorf(EInvalid, "the new deadline must be later than the current one (%s)", m.Deadline).WithKey("extension_not_later", "deadline", string(m.Deadline)).WithField("deadline")
 	}
 	for _, e := range p.Extensions {
 		if e.MeasureID == m.ID && e.Status == ExtensionPending {
-			return Errorf(EConflict, "measure %d already has a pending extension request (%d)", m.ID, e.ID)
+			return Errorf(EConflict, "measure %d already has a pending extension request (%d)", m.ID, e.ID).WithKey("extension_pending", p.measureRef(m)...)
 		}
 	}
 	p.NextExtensionID++
@@ -587,11 +587,11 @@ func decideExtension(p *Problem, cmd Command, now time.Time) (*ExtensionRequest,
 	}
 	switch {
 	case req == nil:
-		return nil, Errorf(ENotFound, "extension request %d not found in problem %d", cmd.ExtensionID, p.ID)
+		return nil, Errorf(ENotFound, "extension request %d not found in problem %d", cmd.ExtensionID, p.ID).WithKey("extension_not_found", "id", cmd.ExtensionID)
 	case req.Status != ExtensionPending:
-		return nil, Errorf(EConflict, "extension request %d is already %s", req.ID, req.Status)
+		return nil, Errorf(EConflict, "extension request %d is already %s", req.ID, req.Status).WithKey("extension_decided", "status", string(req.Status))
 	case req.RequestedBy == cmd.Actor.UserID:
-		return nil, Errorf(EForbidden, "the requester may not decide on their own extension")
+		return nil, Errorf(EForbidden, "the requester may not decide on their own extension").WithKey("extension_own")
 	}
 	req.DecidedBy, req.DecidedAt, req.Comment = cmd.Actor.UserID, now, cmd.Text
 	if cmd.Action == ActionRejectExtension {
@@ -603,7 +603,7 @@ func decideExtension(p *Problem, cmd Command, now time.Time) (*ExtensionRequest,
 		return nil, err
 	}
 	if m.Completed || (p.Stage != StageAssign && p.Stage != StageExecute) {
-		return nil, Errorf(EConflict, "measure %d no longer runs against a deadline", m.ID)
+		return nil, Errorf(EConflict, "measure %d no longer runs against a deadline", m.ID).WithKey("measure_no_deadline_now", p.measureRef(m)...)
 	}
 	req.Status = ExtensionApproved
 	m.Deadline = req.Deadline
@@ -616,7 +616,7 @@ func urge(p *Problem, cmd Command) error {
 		return err
 	}
 	if p.Stage == StagePlan || p.Stage == StageClosed || p.Stage == StageLookback || p.LeadUnitID == 0 {
-		return Errorf(EConflict, "nothing to urge: problem is in stage %q", p.Stage)
+		return Errorf(EConflict, "nothing to urge: problem is in stage %q", p.Stage).WithKey("urge_wrong_stage", "stage", string(p.Stage))
 	}
 	return nil
 }
@@ -629,7 +629,7 @@ func requestReports(p *Problem, cmd Command) error {
 		return err
 	}
 	if p.Stage != StageExecute {
-		return Errorf(EConflict, "no reports to ask for: problem is in stage %q", p.Stage)
+		return Errorf(EConflict, "no reports to ask for: problem is in stage %q", p.Stage).WithKey("reports_wrong_stage", "stage", string(p.Stage))
 	}
 	asked := 0
 	for i := range p.Measures {
@@ -641,7 +641,7 @@ func requestReports(p *Problem, cmd Command) error {
 		asked++
 	}
 	if asked == 0 {
-		return Errorf(EConflict, "every measure of problem %d is complete", p.ID)
+		return Errorf(EConflict, "every measure of problem %d is complete", p.ID).WithKey("reports_all_complete")
 	}
 	return nil
 }

@@ -82,21 +82,21 @@ func (n *NewUser) Validate() error {
 	n.DisplayName = strings.TrimSpace(n.DisplayName)
 	switch {
 	case n.Username == "":
-		return Errorf(EInvalid, "username is required")
+		return Errorf(EInvalid, "username is required").WithKey("field_required", "field", "username").WithField("username")
 	case len(n.Username) > 64 || strings.ContainsAny(n.Username, " \t\r\n/\\"):
-		return Errorf(EInvalid, "username must be at most 64 characters without spaces or slashes")
+		return Errorf(EInvalid, "username must be at most 64 characters without spaces or slashes").WithKey("username_invalid").WithField("username")
 	case n.Password == "":
-		return Errorf(EInvalid, "password is required")
+		return Errorf(EInvalid, "password is required").WithKey("field_required", "field", "password").WithField("password")
 	case !n.Role.Valid():
-		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit")
+		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit").WithKey("role_invalid").WithField("role")
 	case n.Role == RoleUnit && n.UnitID == 0:
-		return Errorf(EInvalid, "a unit user needs unit_id")
+		return Errorf(EInvalid, "a unit user needs unit_id").WithKey("user_unit_required").WithField("unit_id")
 	case n.Role != RoleUnit && n.UnitID != 0:
-		return Errorf(EInvalid, "only unit users belong to a unit")
+		return Errorf(EInvalid, "only unit users belong to a unit").WithKey("user_unit_not_allowed").WithField("unit_id")
 	case len([]rune(n.DisplayName)) > MaxNameLen:
-		return Errorf(EInvalid, "display_name is too long")
+		return Errorf(EInvalid, "display_name is too long").WithKey("field_too_long", "field", "display_name", "max", MaxNameLen).WithField("display_name")
 	case n.Email != "" && (len(n.Email) > 320 || !strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " \t\r\n<>,;")):
-		return Errorf(EInvalid, "email %q is not an address", n.Email)
+		return Errorf(EInvalid, "email %q is not an address", n.Email).WithKey("email_invalid", "value", n.Email).WithField("email")
 	}
 	if err := ValidatePassword(n.Username, n.Password); err != nil {
 		return err
@@ -111,9 +111,9 @@ func (n *NewUser) Validate() error {
 func ValidateUnitName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", Errorf(EInvalid, "name is required")
+		return "", Errorf(EInvalid, "name is required").WithKey("field_required", "field", "name").WithField("name")
 	} else if len([]rune(name)) > MaxNameLen {
-		return "", Errorf(EInvalid, "name is too long (at most %d characters)", MaxNameLen)
+		return "", Errorf(EInvalid, "name is too long (at most %d characters)", MaxNameLen).WithKey("field_too_long", "field", "name", "max", MaxNameLen).WithField("name")
 	}
 	return name, nil
 }

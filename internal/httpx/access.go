@@ -74,10 +74,10 @@ func (a Access) Allows(role domain.Role) bool {
 func Gate(table map[string]Access, method, route string, u domain.User) error {
 	decl, ok := table[method+" "+route]
 	if !ok {
-		return domain.Errorf(domain.EForbidden, "%s %s has no access rule", method, route)
+		return domain.Errorf(domain.EForbidden, "%s %s has no access rule", method, route).WithKey("no_access_rule")
 	}
 	if !decl.Allows(u.Role) {
-		return domain.Errorf(domain.EForbidden, "this is not open to the %s role", u.Role)
+		return domain.Errorf(domain.EForbidden, "this is not open to the %s role", u.Role).WithKey("role_may_not", "role", string(u.Role))
 	}
 	return nil
 }

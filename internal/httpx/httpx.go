@@ -104,9 +104,9 @@ func UploadError(err error) error {
 	case errors.As(err, &de):
 		return de
 	case errors.As(err, &tooLarge):
-		return domain.Errorf(domain.ETooLarge, "the upload is larger than the limit; nothing was stored")
+		return domain.Errorf(domain.ETooLarge, "the upload is larger than the limit; nothing was stored").WithKey("upload_too_large")
 	case errors.Is(err, multipart.ErrMessageTooLarge), errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored")
+		return domain.Errorf(domain.EInvalid, "the upload was malformed or cut off; nothing was stored").WithKey("upload_cut_off")
 	}
 	return err
 }

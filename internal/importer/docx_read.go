@@ -16,11 +16,11 @@ import (
 // and at most maxUnzippedXML bytes of it, so a zip bomb stops early.
 func DocxText(data []byte) (string, error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return "", domain.Errorf(domain.EInvalid, "the file is not a docx document (it is not a zip archive; save it from Word or WPS as .docx)")
+		return "", domain.Errorf(domain.EInvalid, "the file is not a docx document (it is not a zip archive; save it from Word or WPS as .docx)").WithKey("import_docx_not_zip").WithField("file")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (its zip archive cannot be opened)")
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (its zip archive cannot be opened)").WithKey("import_docx_damaged").WithField("file")
 	}
 	var doc *zip.File
 	for _, f := range zr.File {
@@ -29,26 +29,26 @@ func DocxText(data []byte) (string, error) {
 		}
 	}
 	if doc == nil {
-		return "", domain.Errorf(domain.EInvalid, "the file is a zip archive but not a docx document (no word/document.xml)")
+		return "", domain.Errorf(domain.EInvalid, "the file is a zip archive but not a docx document (no word/document.xml)").WithKey("import_docx_not_docx").WithField("file")
 	}
 	rc, err := doc.Open()
 	if err != nil {
-		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml cannot be opened)")
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml cannot be opened)").WithKey("import_docx_damaged").WithField("file")
 	}
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxUnzippedXML + 1}
 	text, err := paragraphs(lr)
 	switch {
 	case lr.N <= 0:
-		return "", domain.Errorf(domain.EInvalid, "the docx document is too large once unpacked")
+		return "", domain.Errorf(domain.EInvalid, "the docx document is too large once unpacked").WithKey("import_docx_too_large").WithField("file")
 	case errors.Is(err, errTooDeep):
-		return "", domain.Errorf(domain.EInvalid, "the docx document nests its elements more than %d deep; no document from Word or WPS does: save it again as .docx", maxDocxDepth)
+		return "", domain.Errorf(domain.EInvalid, "the docx document nests its elements more than %d deep; no document from Word or WPS does: save it again as .docx", maxDocxDepth).WithKey("import_docx_nested").WithField("file")
 	case errors.Is(err, errTooManyElements):
-		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d elements; a report has far fewer", maxDocxElements)
+		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d elements; a report has far fewer", maxDocxElements).WithKey("import_docx_too_large").WithField("file")
 	case errors.Is(err, errTooMuchText):
-		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d MB of text", MaxFileSize>>20)
+		return "", domain.Errorf(domain.EInvalid, "the docx document has more than %d MB of text", MaxFileSize>>20).WithKey("import_docx_too_large").WithField("file")
 	case err != nil:
-		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml is not well-formed)")
+		return "", domain.Errorf(domain.EInvalid, "the docx file is damaged (word/document.xml is not well-formed)").WithKey("import_docx_damaged").WithField("file")
 	}
 	return text, nil
 }

@@ -49,7 +49,7 @@ func HTMLText(page string) (string, error) {
 			if errors.Is(z.Err(), io.EOF) {
 				return b.String(), nil
 			}
-			return "", domain.Errorf(domain.EInvalid, "the HTML page cannot be read")
+			return "", domain.Errorf(domain.EInvalid, "the HTML page cannot be read").WithKey("import_html_unreadable").WithField("file")
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)

@@ -75,11 +75,11 @@ const (
 
 func readXLSX(data []byte, now time.Time) (*Plan, error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return nil, domain.Errorf(domain.EInvalid, "the file is not an xlsx workbook (it is not a zip archive; save it from Excel or WPS as .xlsx)")
+		return nil, domain.Errorf(domain.EInvalid, "the file is not an xlsx workbook (it is not a zip archive; save it from Excel or WPS as .xlsx)").WithKey("import_xlsx_not_zip").WithField("file")
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its zip archive cannot be opened)")
+		return nil, domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its zip archive cannot be opened)").WithKey("import_xlsx_damaged").WithField("file")
 	}
 	if err := checkSharedStrings(zr); err != nil {
 		return nil, err
@@ -88,12 +88,12 @@ func readXLSX(data []byte, now time.Time) (*Plan, error) {
 		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzippedXML,
 	})
 	if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "the xlsx file cannot be read as a workbook")
+		return nil, domain.Errorf(domain.EInvalid, "the xlsx file cannot be read as a workbook").WithKey("import_xlsx_damaged").WithField("file")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, domain.Errorf(domain.EInvalid, "the workbook has no sheets")
+		return nil, domain.Errorf(domain.EInvalid, "the workbook has no sheets").WithKey("import_xlsx_no_sheets").WithField("file")
 	}
 	sheet := sheets[0]
 	for _, name := range sheets {
@@ -105,22 +105,22 @@ func readXLSX(data []byte, now time.Time) (*Plan, error) {
 	// locale's format.
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet)
+		return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet).WithKey("import_sheet_unreadable", "sheet", sheet).WithField("file")
 	}
 	defer rows.Close()
 	var records [][]string
 	for rows.Next() {
 		if len(records) > MaxRows+1 {
-			return nil, domain.Errorf(domain.EInvalid, "the ledger has more than %d rows", MaxRows)
+			return nil, domain.Errorf(domain.EInvalid, "the ledger has more than %d rows", MaxRows).WithKey("import_too_many_rows", "max", MaxRows).WithField("file")
 		}
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet)
+			return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet).WithKey("import_sheet_unreadable", "sheet", sheet).WithField("file")
 		}
 		records = append(records, cols)
 	}
 	if rows.Error() != nil {
-		return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet)
+		return nil, domain.Errorf(domain.EInvalid, "sheet %q cannot be read", sheet).WithKey("import_sheet_unreadable", "sheet", sheet).WithField("file")
 	}
 	return readLedger(records, now)
 }
@@ -128,18 +128,18 @@ func readXLSX(data []byte, now time.Time) (*Plan, error) {
 func readCSV(data []byte, now time.Time) (*Plan, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return nil, domain.Errorf(domain.EInvalid, "the file is a zip archive (an xlsx workbook?), not a csv text: name it .xlsx")
+		return nil, domain.Errorf(domain.EInvalid, "the file is a zip archive (an xlsx workbook?), not a csv text: name it .xlsx").WithKey("import_csv_is_zip").WithField("file")
 	}
 	if !utf8.Valid(data) {
 		// Excel in a Chinese locale saves csv as GB18030 (GBK).
 		decoded, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || !utf8.Valid(decoded) {
-			return nil, domain.Errorf(domain.EInvalid, "the csv file is neither UTF-8 nor GBK text")
+			return nil, domain.Errorf(domain.EInvalid, "the csv file is neither UTF-8 nor GBK text").WithKey("import_csv_encoding").WithField("file")
 		}
 		data = decoded
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, domain.Errorf(domain.EInvalid, "the csv file holds binary data, not text")
+		return nil, domain.Errorf(domain.EInvalid, "the csv file holds binary data, not text").WithKey("import_csv_binary").WithField("file")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -170,10 +170,10 @@ func readCSV(data []byte, now time.Time) (*Plan, error) {
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
-			return nil, domain.Errorf(domain.EInvalid, "the csv file is malformed at line %d", line)
+			return nil, domain.Errorf(domain.EInvalid, "the csv file is malformed at line %d", line).WithKey("import_csv_malformed", "line", line).WithField("file")
 		}
 		if len(records) > MaxRows+1 {
-			return nil, domain.Errorf(domain.EInvalid, "the ledger has more than %d rows", MaxRows)
+			return nil, domain.Errorf(domain.EInvalid, "the ledger has more than %d rows", MaxRows).WithKey("import_too_many_rows", "max", MaxRows).WithField("file")
 		}
 		records = append(records, rec)
 	}
@@ -191,7 +191,7 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 		}
 	}
 	if head < 0 {
-		return nil, domain.Errorf(domain.EInvalid, "the ledger is empty")
+		return nil, domain.Errorf(domain.EInvalid, "the ledger is empty").WithKey("import_ledger_empty").WithField("file")
 	}
 	cols, err := mapHeader(records[head])
 	if err != nil {
@@ -215,7 +215,7 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 		before := len(rej)
 		number, ok := parseNumber(get(colNumber))
 		if !ok {
-			rej.add(row, "问题编号 %q is not a whole number between 1 and 100000", get(colNumber))
+			rej.add(row, "问题编号 %q is not a whole number between 1 and 100000", get(colNumber)).WithKey("import_number_invalid", "value", get(colNumber))
 		}
 		np := domain.NewProblem{Number: number, Section: get(colSection), Title: get(colTitle), Description: get(colDescription)}
 		if parent := get(colParent); parent != "" {
@@ -223,7 +223,7 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 			np.ParentNumber, np.ParentTitle = 1, parent
 		}
 		if err := np.Validate(); err != nil {
-			rej.add(row, "%s", domain.ErrorMessage(err))
+			rej.addErr(row, err)
 		}
 		m, hasMeasure := readMeasure(&rej, row, get, now)
 		if len(rej) > before {
@@ -250,10 +250,10 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 		p := &plan.Problems[idx]
 		switch {
 		case p.Title != np.Title:
-			rej.add(row, "problem %d is titled %q in row %d but %q here", number, p.Title, p.Row, np.Title)
+			rej.add(row, "problem %d is titled %q in row %d but %q here", number, p.Title, p.Row, np.Title).WithKey("import_title_differs", "n", number, "first", p.Title, "row", p.Row, "value", np.Title)
 			continue
 		case np.Section != "" && p.Section != "" && p.Section != np.Section:
-			rej.add(row, "problem %d is in section %q in row %d but %q here", number, p.Section, p.Row, np.Section)
+			rej.add(row, "problem %d is in section %q in row %d but %q here", number, p.Section, p.Row, np.Section).WithKey("import_section_differs", "n", number, "first", p.Section, "row", p.Row, "value", np.Section)
 			continue
 		}
 		if p.Section == "" {
@@ -264,7 +264,7 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 		}
 		if hasMeasure {
 			if len(p.Measures) == domain.MaxMeasures {
-				rej.add(row, "problem %d has more than %d measures", number, domain.MaxMeasures)
+				rej.add(row, "problem %d has more than %d measures", number, domain.MaxMeasures).WithKey("import_too_many_measures", "n", number, "max", domain.MaxMeasures)
 				continue
 			}
 			p.Measures = append(p.Measures, m)
@@ -274,7 +274,7 @@ func readLedger(records [][]string, now time.Time) (*Plan, error) {
 		return nil, err
 	}
 	if len(plan.Problems) == 0 {
-		return nil, domain.Errorf(domain.EInvalid, "the ledger has a header but no problem rows")
+		return nil, domain.Errorf(domain.EInvalid, "the ledger has a header but no problem rows").WithKey("import_no_rows").WithField("file")
 	}
 	return plan, nil
 }
@@ -289,40 +289,40 @@ func readMeasure(rej *rejections, row int, get func(column) string, now time.Tim
 	kindText, deadlineText := get(colKind), get(colDeadline)
 	if m.Title == "" {
 		if m.LeadUnit != "" || len(m.CoUnits) > 0 || m.Leader != "" || kindText != "" || deadlineText != "" {
-			rej.add(row, "整改措施 is empty but the row names a unit, leader, kind or deadline")
+			rej.add(row, "整改措施 is empty but the row names a unit, leader, kind or deadline").WithKey("import_measure_missing")
 		}
 		return Measure{}, false
 	}
 	before := len(*rej)
 	if utf8.RuneCountInString(m.Title) > domain.MaxTextLen {
-		rej.add(row, "整改措施 is too long (at most %d characters)", domain.MaxTextLen)
+		rej.add(row, "整改措施 is too long (at most %d characters)", domain.MaxTextLen).WithKey("import_measure_too_long", "max", domain.MaxTextLen)
 	}
 	kind, ok := kindNames[strings.ToLower(kindText)]
 	switch {
 	case kindText == "":
-		rej.add(row, "类型 is required (立行立改, 限期整改 or 长期坚持)")
+		rej.add(row, "类型 is required (立行立改, 限期整改 or 长期坚持)").WithKey("import_kind_required")
 	case !ok:
-		rej.add(row, "类型 %q is not 立行立改, 限期整改 or 长期坚持", kindText)
+		rej.add(row, "类型 %q is not 立行立改, 限期整改 or 长期坚持", kindText).WithKey("import_kind_invalid", "value", kindText)
 	}
 	m.Kind = kind
 	switch {
 	case m.LeadUnit == "":
-		rej.add(row, "牵头单位 is required")
+		rej.add(row, "牵头单位 is required").WithKey("import_lead_required")
 	case utf8.RuneCountInString(m.LeadUnit) > domain.MaxNameLen:
-		rej.add(row, "牵头单位 is too long")
+		rej.add(row, "牵头单位 is too long").WithKey("import_lead_too_long")
 	case slices.Contains(m.CoUnits, m.LeadUnit):
-		rej.add(row, "%s is both the lead unit and a co-unit", m.LeadUnit)
+		rej.add(row, "%s is both the lead unit and a co-unit", m.LeadUnit).WithKey("import_lead_is_co", "unit", m.LeadUnit)
 	}
 	if len(m.CoUnits) > 50 {
-		rej.add(row, "配合单位 names more than 50 units")
+		rej.add(row, "配合单位 names more than 50 units").WithKey("import_too_many_co_units", "max", 50)
 	}
 	for _, u := range m.CoUnits {
 		if utf8.RuneCountInString(u) > domain.MaxNameLen {
-			rej.add(row, "配合单位 %q is too long", u)
+			rej.add(row, "配合单位 %q is too long", u).WithKey("import_co_unit_too_long", "unit", u)
 		}
 	}
 	if utf8.RuneCountInString(m.Leader) > domain.MaxNameLen {
-		rej.add(row, "责任领导 is too long")
+		rej.add(row, "责任领导 is too long").WithKey("import_leader_too_long")
 	}
 	if deadlineText != "" && kindNames[deadlineText] == domain.KindLongTerm {
 		deadlineText = "" // 整改时限 written as 长期坚持
@@ -331,14 +331,14 @@ func readMeasure(rej *rejections, row int, get func(column) string, now time.Tim
 		d, ok := parseDeadline(deadlineText)
 		switch {
 		case !ok:
-			rej.add(row, "整改时限 %q is not a date (use YYYY-MM-DD)", deadlineText)
+			rej.add(row, "整改时限 %q is not a date (use YYYY-MM-DD)", deadlineText).WithKey("import_deadline_not_date", "value", deadlineText)
 		case kind != domain.KindLongTerm && !d.DueAt().After(now):
-			rej.add(row, "整改时限 %s has passed", d)
+			rej.add(row, "整改时限 %s has passed", d).WithKey("import_deadline_passed", "deadline", string(d))
 		default:
 			m.Deadline = d
 		}
 	} else if ok && kind != domain.KindLongTerm {
-		rej.add(row, "整改时限 is required unless the measure is 长期坚持")
+		rej.add(row, "整改时限 is required unless the measure is 长期坚持").WithKey("import_deadline_required")
 	}
 	return m, len(*rej) == before
 }
@@ -380,7 +380,7 @@ func mapHeader(header []string) ([numColumns]int, error) {
 	}
 	if len(missing) > 0 {
 		return cols, domain.Errorf(domain.EInvalid, "the header row (row 1 of the sheet) lacks the column(s) %s; the template's columns are %s",
-			strings.Join(missing, ", "), strings.Join(TemplateHeader, ", "))
+			strings.Join(missing, ", "), strings.Join(TemplateHeader, ", ")).WithKey("import_header_missing", "missing", strings.Join(missing, "、"), "columns", strings.Join(TemplateHeader, "、"))
 	}
 	return cols, nil
 }

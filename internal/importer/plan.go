@@ -98,8 +98,23 @@ type Measure struct {
 // RowError is one rejected row (0 when the problem is not from a row, as in
 // a text import) and why.
 type RowError struct {
-	Row    int    `json:"row"`
+	Row int `json:"row"`
+	// Label names the problem in a report read as text (第三个问题), which
+	// has no rows.
+	Label  string `json:"label,omitempty"`
 	Reason string `json:"reason"`
+	// Key and Params name the reason in the catalogues (internal/i18n), so
+	// that the front ends show it in the reader's language; Reason is the
+	// English text.
+	Key    string         `json:"key,omitempty"`
+	Params map[string]any `json:"params,omitempty"`
+}
+
+// WithKey sets the reason's catalogue key and parameters (name, value
+// pairs), as domain.Error.WithKey does.
+func (e *RowError) WithKey(key string, kv ...any) *RowError {
+	e.Key, e.Params = key, domain.Params(kv...)
+	return e
 }
 
 func (e RowError) String() string {
@@ -134,14 +149,24 @@ func (r *Rejected) domainError() *domain.Error {
 		more = fmt.Sprintf("; and %d more", len(r.Rows)-maxListedRows)
 	}
 	return domain.Errorf(domain.EInvalid, "import rejected, nothing was written (%d rows): %s%s",
-		len(r.Rows), strings.Join(parts, "; "), more)
+		len(r.Rows), strings.Join(parts, "; "), more).WithKey("import_rejected", "count", len(r.Rows))
 }
 
 // rejections collects row errors while a file is read.
 type rejections []RowError
 
-func (r *rejections) add(row int, format string, args ...any) {
+func (r *rejections) add(row int, format string, args ...any) *RowError {
 	*r = append(*r, RowError{Row: row, Reason: fmt.Sprintf(format, args...)})
+	return &(*r)[len(*r)-1]
+}
+
+// addErr adds a domain rule's refusal of a row, with its key.
+func (r *rejections) addErr(row int, err error) *RowError {
+	e := r.add(row, "%s", domain.ErrorMessage(err))
+	if de := domain.AsError(err); de != nil {
+		e.Key, e.Params = de.Key, de.Params
+	}
+	return e
 }
 
 func (r rejections) err() error {
@@ -160,9 +185,9 @@ func Read(name string, r io.Reader, now time.Time) (*Plan, error) {
 	switch ext {
 	case ".xlsx", ".csv", ".txt", ".md", ".docx", ".html", ".htm":
 	case ".xls", ".doc", ".wps", ".et":
-		return nil, unsupported("%s files (the old Office format) cannot be read: save the file as .xlsx or .docx; accepted: %s", ext, Accepted)
+		return nil, unsupported(domain.Errorf(domain.EInvalid, "%s files (the old Office format) cannot be read: save the file as .xlsx or .docx; accepted: %s", ext, Accepted).WithKey("import_old_office", "ext", ext, "accepted", Accepted).WithField("file"))
 	default:
-		return nil, unsupported("unsupported file type %q: import %s", ext, Accepted)
+		return nil, unsupported(domain.Errorf(domain.EInvalid, "unsupported file type %q: import %s", ext, Accepted).WithKey("import_type_unsupported", "ext", ext, "accepted", Accepted).WithField("file"))
 	}
 	data, err := readLimited(r)
 	if err != nil {
@@ -197,8 +222,8 @@ func Read(name string, r io.Reader, now time.Time) (*Plan, error) {
 // API can answer 415.
 var ErrUnsupported = errors.New("importer: unsupported file type")
 
-func unsupported(format string, args ...any) error {
-	return errors.Join(ErrUnsupported, domain.Errorf(domain.EInvalid, format, args...))
+func unsupported(e *domain.Error) error {
+	return errors.Join(ErrUnsupported, e)
 }
 
 // readLimited reads at most MaxFileSize bytes and refuses more or none.
@@ -212,13 +237,13 @@ func readLimited(r io.Reader) ([]byte, error) {
 		if errors.As(err, &tooLarge) {
 			return nil, TooLarge()
 		}
-		return nil, domain.Errorf(domain.EInvalid, "the file could not be read")
+		return nil, domain.Errorf(domain.EInvalid, "the file could not be read").WithKey("file_unreadable").WithField("file")
 	}
 	if len(data) > MaxFileSize {
 		return nil, TooLarge()
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, domain.Errorf(domain.EInvalid, "the file is empty")
+		return nil, domain.Errorf(domain.EInvalid, "the file is empty").WithKey("import_file_empty").WithField("file")
 	}
 	return data, nil
 }
@@ -230,5 +255,5 @@ var ErrTooLarge = errors.New("importer: file too large")
 // TooLarge is the error for a file over MaxFileSize, or an upload cut off
 // at the API's limit: an invalid domain error that is also ErrTooLarge.
 func TooLarge() error {
-	return errors.Join(ErrTooLarge, domain.Errorf(domain.EInvalid, "the file is larger than %d MB", MaxFileSize>>20))
+	return errors.Join(ErrTooLarge, domain.Errorf(domain.EInvalid, "the file is larger than %d MB", MaxFileSize>>20).WithKey("file_too_large", "max_mb", MaxFileSize>>20).WithField("file"))
 }

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/rectify/rectify/internal/domain"
 )
 
 // DecodeText turns the bytes of a text file into a string: UTF-8 with or
@@ -51,5 +53,5 @@ func checkText(s string) (string, error) {
 }
 
 func notText() error {
-	return unsupported("the file is not text (it looks like binary data): import %s", Accepted)
+	return unsupported(domain.Errorf(domain.EInvalid, "the file is not text (it looks like binary data): import %s", Accepted).WithKey("import_not_text", "accepted", Accepted).WithField("file"))
 }

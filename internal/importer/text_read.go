@@ -25,11 +25,11 @@ func readText(text string) (*Plan, error) {
 	text = markdownEscape.ReplaceAllString(text, "$1")
 	doc, err := reporttext.Parse(strings.NewReader(text))
 	if errors.Is(err, reporttext.ErrNoProblems) {
-		return nil, domain.Errorf(domain.EInvalid, "no problems were recognised in the text; looked for headings such as %s", reporttext.LookedFor)
+		return nil, domain.Errorf(domain.EInvalid, "no problems were recognised in the text; looked for headings such as %s", reporttext.LookedFor).WithKey("import_nothing_recognised")
 	} else if errors.Is(err, reporttext.ErrTooLarge) {
 		return nil, TooLarge()
 	} else if err != nil {
-		return nil, domain.Errorf(domain.EInvalid, "the text could not be read")
+		return nil, domain.Errorf(domain.EInvalid, "the text could not be read").WithKey("import_text_unreadable")
 	}
 	plan := &Plan{
 		Format: FormatText, Problems: make([]Problem, 0, len(doc.Problems)), Groups: make([]Group, 0, len(doc.Groups)),
@@ -45,7 +45,8 @@ func readText(text string) (*Plan, error) {
 			np.ParentNumber, np.ParentTitle = rp.Parent.Number, rp.Parent.Title
 		}
 		if err := np.Validate(); err != nil {
-			rej.add(0, "problem %d (%s): %s", rp.Number, rp.Label, domain.ErrorMessage(err))
+			rej.addErr(0, err).Label = rp.Label
+			rej[len(rej)-1].Reason = fmt.Sprintf("problem %d (%s): %s", rp.Number, rp.Label, domain.ErrorMessage(err))
 			continue
 		}
 		p := Problem{Number: np.Number, Section: np.Section, Title: np.Title, Description: np.Description, Measures: []Measure{}}

@@ -33,7 +33,7 @@ func checkSharedStrings(zr *zip.Reader) error {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its shared strings cannot be opened)")
+			return domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its shared strings cannot be opened)").WithKey("import_xlsx_damaged").WithField("file")
 		}
 		defer rc.Close()
 		// The size in the zip header may lie; the reader may not.
@@ -49,7 +49,7 @@ func checkSharedStrings(zr *zip.Reader) error {
 				return tooManyStrings()
 			}
 			if err != nil {
-				return domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its shared strings are not well-formed)")
+				return domain.Errorf(domain.EInvalid, "the xlsx file is damaged (its shared strings are not well-formed)").WithKey("import_xlsx_damaged").WithField("file")
 			}
 			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
 				if count++; count > maxSharedStrings {
@@ -64,5 +64,5 @@ func checkSharedStrings(zr *zip.Reader) error {
 func tooManyStrings() error {
 	return domain.Errorf(domain.EInvalid,
 		"the workbook's shared strings table is too large (more than %d texts or %d MB unpacked); a ledger has far fewer: save the ledger alone as .xlsx or .csv",
-		maxSharedStrings, maxSharedStringsBytes>>20)
+		maxSharedStrings, maxSharedStringsBytes>>20).WithKey("import_xlsx_strings_too_large")
 }

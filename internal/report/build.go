@@ -337,5 +337,5 @@ func Write(w io.Writer, format string, in Input) error {
 	case FormatDOCX:
 		return d.WriteDOCX(w)
 	}
-	return domain.Errorf(domain.EInvalid, "format must be md, html or docx")
+	return domain.Errorf(domain.EInvalid, "format must be md, html or docx").WithKey("report_format_invalid").WithField("format")
 }

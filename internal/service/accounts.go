@@ -95,12 +95,12 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, token, curr
 		if until := s.Logins.User.Fail(key, now); !until.IsZero() {
 			return domain.TooManyLogins(until)
 		}
-		return domain.Errorf(domain.EForbidden, "the current password is wrong")
+		return domain.Errorf(domain.EForbidden, "the current password is wrong").WithKey("password_wrong").WithField("current_password")
 	}
 	if err := domain.ValidatePassword(u.Username, next); err != nil {
 		return err
 	} else if next == current {
-		return domain.Errorf(domain.EInvalid, "the new password must differ from the current one")
+		return domain.Errorf(domain.EInvalid, "the new password must differ from the current one").WithKey("password_same").WithField("new_password")
 	}
 	newHash, err := auth.HashPassword(next)
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) SetUserDisabled(ctx context.Context, u domain.User, userID int
 		return domain.User{}, err
 	}
 	if disabled && userID == u.ID {
-		return domain.User{}, domain.Errorf(domain.EConflict, "you cannot disable your own account")
+		return domain.User{}, domain.Errorf(domain.EConflict, "you cannot disable your own account").WithKey("disable_self")
 	}
 	return s.store.SetUserDisabled(ctx, userID, disabled)
 }

@@ -73,10 +73,10 @@ func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64
 // SearchProblems is ListProblems with a text search and an order.
 func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.ProblemQuery) ([]domain.Problem, int64, error) {
 	if q.Stage != "" && !q.Stage.Valid() {
-		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", q.Stage)
+		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", q.Stage).WithKey("stage_invalid", "value", string(q.Stage)).WithField("stage")
 	}
 	if q.Light != "" && !q.Light.Valid() {
-		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green")
+		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green").WithKey("light_invalid").WithField("light")
 	}
 	q.VisibleToUnit = scope(u)
 	q.Now = s.Now()

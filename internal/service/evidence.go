@@ -36,10 +36,10 @@ func (s *Service) evidenceMeasure(ctx context.Context, u domain.User, problemID,
 		return p, err
 	}
 	if u.Role != domain.RoleUnit || (u.UnitID != m.LeadUnitID && !slices.Contains(m.CoUnitIDs, u.UnitID)) {
-		return p, domain.Errorf(domain.EForbidden, "only users of the measure's lead unit or co-units may add evidence")
+		return p, domain.Errorf(domain.EForbidden, "only users of the measure's lead unit or co-units may add evidence").WithKey("evidence_units_only")
 	}
 	if p.Stage != domain.StageAssign && p.Stage != domain.StageExecute && p.Stage != domain.Stage("lookback") {
-		return p, domain.Errorf(domain.EConflict, "evidence cannot be added while the problem is in stage %q", p.Stage)
+		return p, domain.Errorf(domain.EConflict, "evidence cannot be added while the problem is in stage %q", p.Stage).WithKey("evidence_wrong_stage", "stage", string(p.Stage))
 	}
 	return p, nil
 }
@@ -65,7 +65,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 	}
 	if in.Body == nil {
 		if note == "" {
-			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "text evidence needs a note (or attach a file)")
+			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "text evidence needs a note (or attach a file)").WithKey("evidence_note_required").WithField("note")
 		}
 		return s.store.CreateEvidence(ctx, ev)
 	}
@@ -76,9 +76,9 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 	head, err := br.Peek(512)
 	if len(head) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
-			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the file could not be read")
+			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the file could not be read").WithKey("file_unreadable").WithField("file")
 		}
-		return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the file %q is empty", ev.OriginalName)
+		return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the file %q is empty", ev.OriginalName).WithKey("file_empty", "name", ev.OriginalName).WithField("file")
 	}
 	if ev.ContentType, err = domain.DetectFileType(head, ev.OriginalName); err != nil {
 		return domain.Evidence{}, err
@@ -94,11 +94,11 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		if errors.As(err, &de) {
 			return domain.Evidence{}, de
 		}
-		return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the upload was cut off; nothing was stored")
+		return domain.Evidence{}, domain.Errorf(domain.EInvalid, "the upload was cut off; nothing was stored").WithKey("upload_cut_off").WithField("file")
 	}
 	if n > limit {
 		_ = up.Abort()
-		return domain.Evidence{}, domain.Errorf(domain.ETooLarge, "the file is larger than the limit of %d MB", limit>>20)
+		return domain.Evidence{}, domain.Errorf(domain.ETooLarge, "the file is larger than the limit of %d MB", limit>>20).WithKey("file_too_large", "max_mb", limit>>20).WithField("file")
 	}
 	sha, created, err := up.Commit()
 	if err != nil {
@@ -133,7 +133,7 @@ func (s *Service) OpenEvidence(ctx context.Context, u domain.User, id int64) (do
 	}
 	f, err := s.Blobs.Open(ctx, ev.SHA256)
 	if errors.Is(err, blob.ErrNotFound) {
-		return ev, nil, domain.Errorf(domain.ENotFound, "the file of evidence %d is missing from the store", id)
+		return ev, nil, domain.Errorf(domain.ENotFound, "the file of evidence %d is missing from the store", id).WithKey("evidence_file_missing")
 	}
 	return ev, f, err
 }
@@ -159,11 +159,11 @@ func (s *Service) WithdrawEvidence(ctx context.Context, u domain.User, id int64)
 	}
 	switch {
 	case ev.UploadedBy != u.ID:
-		return ev, domain.Errorf(domain.EForbidden, "only the uploader may withdraw evidence")
+		return ev, domain.Errorf(domain.EForbidden, "only the uploader may withdraw evidence").WithKey("evidence_uploader_only")
 	case ev.Withdrawn:
-		return ev, domain.Errorf(domain.EConflict, "evidence %d is already withdrawn", id)
+		return ev, domain.Errorf(domain.EConflict, "evidence %d is already withdrawn", id).WithKey("evidence_withdrawn")
 	case p.Stage != domain.StageAssign && p.Stage != domain.StageExecute:
-		return ev, domain.Errorf(domain.EConflict, "evidence cannot be withdrawn once closure is requested (stage %q)", p.Stage)
+		return ev, domain.Errorf(domain.EConflict, "evidence cannot be withdrawn once closure is requested (stage %q)", p.Stage).WithKey("evidence_withdraw_stage", "stage", string(p.Stage))
 	}
 	if err := s.store.WithdrawEvidence(ctx, id); err != nil {
 		return ev, err
@@ -179,7 +179,7 @@ func (s *Service) AddOutcome(ctx context.Context, u domain.User, o domain.Outcom
 		return o, err
 	}
 	if u.Role != domain.RoleUnit || u.UnitID != p.LeadUnitID {
-		return o, domain.Errorf(domain.EForbidden, "only users of the problem's lead unit may enter outcomes")
+		return o, domain.Errorf(domain.EForbidden, "only users of the problem's lead unit may enter outcomes").WithKey("outcome_lead_unit_only")
 	}
 	if o.MeasureID != 0 {
 		if _, err := p.Measure(o.MeasureID); err != nil {

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"regexp"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,7 +182,7 @@ func (s *Service) Import(ctx context.Context, u domain.User, campaignID int64, p
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "import: finishing an imported problem failed", slog.Int64("problem_id", jobs[i].p.ID), slog.Any("error", err))
 			return res, domain.Errorf(domain.EUnavailable,
-				"the problems were written, but starting the workflow or submitting the plan of problem %d failed: run the same import again to finish (it skips what is done)", jobs[i].p.Number)
+				"the problems were written, but starting the workflow or submitting the plan of problem %d failed: run the same import again to finish (it skips what is done)", jobs[i].p.Number).WithKey("import_unfinished", "n", jobs[i].p.Number)
 		}
 	}
 	return res, nil
@@ -230,12 +229,14 @@ func (c *importCheck) unit(row int, name string) int64 {
 		return id
 	}
 	if !c.createUnits {
-		c.rej = append(c.rej, importer.RowError{Row: row, Reason: fmt.Sprintf(
-			"unit %q does not exist (create it first, or import with create units)", name)})
+		re := importer.RowError{Row: row, Reason: fmt.Sprintf(
+			"unit %q does not exist (create it first, or import with create units)", name)}
+		c.rej = append(c.rej, *re.WithKey("import_unit_missing", "unit", name))
 		return 0
 	}
 	if _, err := domain.ValidateUnitName(name); err != nil {
-		c.rej = append(c.rej, importer.RowError{Row: row, Reason: fmt.Sprintf("unit %q: %s", name, domain.ErrorMessage(err))})
+		re := importer.RowError{Row: row, Reason: fmt.Sprintf("unit %q: %s", name, domain.ErrorMessage(err))}
+		c.rej = append(c.rej, *re.WithKey("import_unit_name_invalid", "unit", name))
 		return 0
 	}
 	id := placeholderID + int64(len(c.newUnits))
@@ -243,8 +244,6 @@ func (c *importCheck) unit(row int, name string) int64 {
 	c.newUnits = append(c.newUnits, name)
 	return id
 }
-
-var measureIndex = regexp.MustCompile(`^measure (\d+): `)
 
 // checkPlan resolves a problem's units and runs its plan through the same
 // validation the workflow runs, so that no plan fails after commit.
@@ -264,13 +263,18 @@ func (c *importCheck) checkPlan(p importer.Problem, now time.Time) {
 	}
 	plan := c.planInput(p)
 	if err := plan.Validate(now); err != nil {
-		row, msg := p.Row, domain.ErrorMessage(err)
-		if m := measureIndex.FindStringSubmatch(msg); m != nil {
-			if n, _ := strconv.Atoi(m[1]); n >= 1 && n <= len(p.Measures) {
-				row, msg = p.Measures[n-1].Row, msg[len(m[0]):]
+		// A measure's refusal names the measure (n): it is that row's.
+		re := importer.RowError{Row: p.Row}
+		msg := domain.ErrorMessage(err)
+		if de := domain.AsError(err); de != nil {
+			re.Key, re.Params = de.Key, de.Params
+			if n, ok := de.Params["n"].(int); ok && n >= 1 && n <= len(p.Measures) {
+				re.Row = p.Measures[n-1].Row
+				msg = strings.TrimPrefix(msg, fmt.Sprintf("measure %d: ", n))
 			}
 		}
-		c.rej = append(c.rej, importer.RowError{Row: row, Reason: fmt.Sprintf("problem %d: %s", p.Number, msg)})
+		re.Reason = fmt.Sprintf("problem %d: %s", p.Number, msg)
+		c.rej = append(c.rej, re)
 	}
 }
 
@@ -304,7 +308,7 @@ func (s *Service) ReadImport(ctx context.Context, name string, r io.Reader) (*im
 		case s.ImportSlots <- struct{}{}:
 			defer func() { <-s.ImportSlots }()
 		case <-ctx.Done():
-			return nil, domain.Errorf(domain.EUnavailable, "other imports are being read; try again in a moment")
+			return nil, domain.Errorf(domain.EUnavailable, "other imports are being read; try again in a moment").WithKey("import_busy")
 		}
 	}
 	return importer.Read(name, r, s.Now())
@@ -347,7 +351,7 @@ func (s *Service) WriteReport(ctx context.Context, u domain.User, campaignID int
 		return err
 	}
 	if _, _, ok := report.ContentType(format); !ok {
-		return domain.Errorf(domain.EInvalid, "format must be md, html or docx")
+		return domain.Errorf(domain.EInvalid, "format must be md, html or docx").WithKey("report_format_invalid").WithField("format")
 	}
 	in, err := s.reportInput(ctx, campaignID)
 	if err != nil {

@@ -108,9 +108,9 @@ func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.Lookback
 		for _, id := range scope.ProblemIDs {
 			st, ok := stages[id]
 			if !ok {
-				return nil, domain.Errorf(domain.ENotFound, "problem %d not found", id)
+				return nil, domain.Errorf(domain.ENotFound, "problem %d not found", id).WithKey("problem_not_found", "id", id)
 			} else if st != domain.StageClosed {
-				return nil, domain.Errorf(domain.EConflict, "problem %d is in stage %q: only closed problems are looked back", id, st)
+				return nil, domain.Errorf(domain.EConflict, "problem %d is in stage %q: only closed problems are looked back", id, st).WithKey("lookback_problem_not_closed", "id", id, "stage", string(st))
 			}
 		}
 		return scope.ProblemIDs, nil
@@ -130,9 +130,9 @@ func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.Lookback
 		ids = domain.SampleProblems(ids, size, sample.Seed)
 	}
 	if len(ids) == 0 {
-		return nil, domain.Errorf(domain.EConflict, "no closed problems in this scope")
+		return nil, domain.Errorf(domain.EConflict, "no closed problems in this scope").WithKey("lookback_none_closed")
 	} else if len(ids) > domain.MaxLookbackProblems {
-		return nil, domain.Errorf(domain.EInvalid, "the scope holds %d closed problems; a look-back reviews at most %d (sample them)", len(ids), domain.MaxLookbackProblems)
+		return nil, domain.Errorf(domain.EInvalid, "the scope holds %d closed problems; a look-back reviews at most %d (sample them)", len(ids), domain.MaxLookbackProblems).WithKey("lookback_scope_too_big", "count", len(ids), "max", domain.MaxLookbackProblems).WithField("scope")
 	}
 	return ids, nil
 }
@@ -151,14 +151,14 @@ func (s *Service) LookbackAction(ctx context.Context, u domain.User, lookbackID,
 			return domain.Problem{}, err
 		}
 	default:
-		return domain.Problem{}, domain.Errorf(domain.EInvalid, "%q is not a look-back action", cmd.Action)
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "%q is not a look-back action", cmd.Action).WithKey("unknown_action", "action", string(cmd.Action))
 	}
 	lb, err := s.store.Lookback(ctx, lookbackID, 0)
 	if err != nil {
 		return domain.Problem{}, err
 	}
 	if !lookbackHas(lb, problemID) {
-		return domain.Problem{}, domain.Errorf(domain.ENotFound, "problem %d is not in look-back %d", problemID, lookbackID)
+		return domain.Problem{}, domain.Errorf(domain.ENotFound, "problem %d is not in look-back %d", problemID, lookbackID).WithKey("lookback_problem_not_in", "id", problemID)
 	}
 	cmd.Actor, cmd.LookbackID = u.Actor(), lookbackID
 	// The workflow checks the rest: the stage, that this look-back is the
@@ -187,7 +187,7 @@ func (s *Service) Lookback(ctx context.Context, u domain.User, id int64) (domain
 		return domain.Lookback{}, err
 	}
 	if len(lb.Problems) == 0 {
-		return domain.Lookback{}, domain.Errorf(domain.EForbidden, "your unit takes no part in look-back %d", id)
+		return domain.Lookback{}, domain.Errorf(domain.EForbidden, "your unit takes no part in look-back %d", id).WithKey("lookback_not_your_unit")
 	}
 	return lb, nil
 }

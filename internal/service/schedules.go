@@ -23,7 +23,7 @@ func (s *Service) SetReportSchedule(ctx context.Context, u domain.User, campaign
 		return domain.Campaign{}, err
 	}
 	if dueDays < 0 || dueDays > 90 {
-		return domain.Campaign{}, domain.Errorf(domain.EInvalid, "due_days must be between 1 and 90")
+		return domain.Campaign{}, domain.Errorf(domain.EInvalid, "due_days must be between 1 and 90").WithKey("due_days_invalid").WithField("due_days")
 	}
 	if _, err := s.store.Campaign(ctx, campaignID); err != nil {
 		return domain.Campaign{}, err
@@ -66,7 +66,7 @@ func (s *Service) TriggerReportRound(ctx context.Context, u domain.User, campaig
 	err := s.Temporal.ScheduleClient().GetHandle(ctx, workflows.ReportScheduleID(campaignID)).Trigger(ctx, client.ScheduleTriggerOptions{})
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		return domain.Errorf(domain.EConflict, "campaign %d has no report schedule; set one first", campaignID)
+		return domain.Errorf(domain.EConflict, "campaign %d has no report schedule; set one first", campaignID).WithKey("schedule_missing")
 	} else if err != nil {
 		return s.temporalError(err, 0)
 	}

@@ -70,7 +70,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 
 // login checks a password and opens a session, without limits.
 func (s *Service) login(ctx context.Context, username, password string) (string, domain.User, error) {
-	invalid := domain.Errorf(domain.EUnauthorized, "wrong username or password")
+	invalid := domain.Errorf(domain.EUnauthorized, "wrong username or password").WithKey("login_failed")
 	if username == "" || password == "" || len(password) > 256 {
 		return "", domain.User{}, invalid
 	}
@@ -100,7 +100,7 @@ func (s *Service) login(ctx context.Context, username, password string) (string,
 // Authenticate returns the user of a bearer token.
 func (s *Service) Authenticate(ctx context.Context, token string) (domain.User, error) {
 	if token == "" || len(token) > 200 {
-		return domain.User{}, domain.Errorf(domain.EUnauthorized, "log in first")
+		return domain.User{}, domain.Errorf(domain.EUnauthorized, "log in first").WithKey("login_required")
 	}
 	if isAPIToken(token) {
 		return s.store.UserByAPIToken(ctx, auth.TokenHash(token))
@@ -219,12 +219,12 @@ func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
 func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) (_ domain.Problem, err error) {
 	name, ok := workflows.UpdateName(cmd.Action)
 	if !ok {
-		return domain.Problem{}, domain.Errorf(domain.EInvalid, "unknown action %q", cmd.Action)
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "unknown action %q", cmd.Action).WithKey("unknown_action", "action", string(cmd.Action))
 	}
 	duplicate := false
 	defer func() { s.Metrics.CountAction(string(cmd.Action), actionResult(err, duplicate)) }()
 	if cmd.RequestID == "" {
-		return domain.Problem{}, domain.Errorf(domain.EInvalid, "a request ID is required")
+		return domain.Problem{}, domain.Errorf(domain.EInvalid, "a request ID is required").WithKey("request_id_required")
 	}
 	if err := cmd.Validate(s.Now()); err != nil {
 		return domain.Problem{}, err
@@ -313,11 +313,16 @@ func (s *Service) temporalError(err error, problemID int64) error {
 	var notFound *serviceerror.NotFound
 	switch {
 	case errors.As(err, &appErr) && domain.IsKnownCode(appErr.Type()):
-		return &domain.Error{Code: appErr.Type(), Message: appErr.Message()}
+		de := &domain.Error{Code: appErr.Type(), Message: appErr.Message()}
+		var d workflows.ErrorDetails
+		if appErr.HasDetails() && appErr.Details(&d) == nil {
+			de.Key, de.Field, de.Params = d.Key, d.Field, d.Params
+		}
+		return de
 	case errors.As(err, &notFound):
-		return domain.Errorf(domain.ENotFound, "problem %d not found", problemID)
+		return domain.Errorf(domain.ENotFound, "problem %d not found", problemID).WithKey("problem_not_found", "id", problemID)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return domain.Errorf(domain.EUnavailable, "the workflow service did not answer in time; retry with the same Idempotency-Key")
+		return domain.Errorf(domain.EUnavailable, "the workflow service did not answer in time; retry with the same Idempotency-Key").WithKey("workflow_timeout")
 	}
 	// The SDK turns gRPC statuses into these types: Unavailable when the
 	// frontend cannot be reached, DeadlineExceeded when a call timed out,
@@ -326,7 +331,7 @@ func (s *Service) temporalError(err error, problemID int64) error {
 	var deadline *serviceerror.DeadlineExceeded
 	var exhausted *serviceerror.ResourceExhausted
 	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &exhausted) {
-		return domain.Errorf(domain.EUnavailable, "the workflow service is unavailable; retry with the same Idempotency-Key")
+		return domain.Errorf(domain.EUnavailable, "the workflow service is unavailable; retry with the same Idempotency-Key").WithKey("workflow_unavailable")
 	}
 	return fmt.Errorf("problem %d: %w", problemID, err)
 }
@@ -338,7 +343,7 @@ func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.
 		return domain.Problem{}, err
 	}
 	if !domain.CanSeeProblem(u, &p) {
-		return domain.Problem{}, domain.Errorf(domain.EForbidden, "your unit takes no part in problem %d", id)
+		return domain.Problem{}, domain.Errorf(domain.EForbidden, "your unit takes no part in problem %d", id).WithKey("problem_not_your_unit")
 	}
 	return p.WithLights(s.Now()), nil
 }

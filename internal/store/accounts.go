@@ -17,7 +17,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, passwordHash, kee
 		if res.Error != nil {
 			return res.Error
 		} else if res.RowsAffected == 0 {
-			return domain.Errorf(domain.ENotFound, "user %d not found", userID)
+			return domain.Errorf(domain.ENotFound, "user %d not found", userID).WithKey("user_not_found")
 		}
 		now := s.Now()
 		return tx.Model(&sessionRow{}).

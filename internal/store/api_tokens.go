@@ -57,7 +57,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t domain.APIToken, tokenHash
 			return notFound(err, "user %d not found", t.UserID)
 		}
 		if user.Disabled {
-			return domain.Errorf(domain.EConflict, "user %s is disabled", user.Username)
+			return domain.Errorf(domain.EConflict, "user %s is disabled", user.Username).WithKey("user_disabled", "user", user.Username)
 		}
 		row := apiTokenRow{Name: t.Name, UserID: t.UserID, TokenHash: tokenHash, CreatedBy: t.CreatedBy,
 			CreatedAt: s.Now(), ExpiresAt: t.ExpiresAt.UTC()}
@@ -121,7 +121,7 @@ func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (domain.Us
 			tokenHash, s.Now().UTC(), false).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return domain.User{}, domain.Errorf(domain.EUnauthorized, "the API token is invalid, revoked or expired")
+		return domain.User{}, domain.Errorf(domain.EUnauthorized, "the API token is invalid, revoked or expired").WithKey("token_invalid")
 	} else if err != nil {
 		return domain.User{}, err
 	}

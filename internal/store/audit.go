@@ -114,7 +114,7 @@ func campaignOf(tx *gorm.DB, problemID int64) (int64, error) {
 	if err := tx.Model(&problemRow{}).Where("id = ?", problemID).Pluck("campaign_id", &ids).Error; err != nil {
 		return 0, err
 	} else if len(ids) == 0 {
-		return 0, domain.Errorf(domain.ENotFound, "problem %d not found", problemID)
+		return 0, domain.Errorf(domain.ENotFound, "problem %d not found", problemID).WithKey("problem_not_found", "id", problemID)
 	}
 	return ids[0], nil
 }

@@ -89,7 +89,7 @@ func (s *Store) SetReportSchedule(ctx context.Context, campaignID int64, cadence
 	if res.Error != nil {
 		return res.Error
 	} else if res.RowsAffected == 0 {
-		return domain.Errorf(domain.ENotFound, "campaign %d not found", campaignID)
+		return domain.Errorf(domain.ENotFound, "campaign %d not found", campaignID).WithKey("campaign_not_found", "id", campaignID)
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Pr
 	}
 	if text := strings.TrimSpace(q.Text); text != "" {
 		if len([]rune(text)) > MaxSearchText {
-			return nil, 0, domain.Errorf(domain.EInvalid, "the search text is at most %d characters", MaxSearchText)
+			return nil, 0, domain.Errorf(domain.EInvalid, "the search text is at most %d characters", MaxSearchText).WithKey("search_too_long", "max", MaxSearchText).WithField("q")
 		}
 		like := "%" + escapeLike(strings.ToLower(text)) + "%"
 		db = db.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(section) LIKE ? ESCAPE '\\' OR LOWER(description) LIKE ? ESCAPE '\\')", like, like, like)

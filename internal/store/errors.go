@@ -19,7 +19,7 @@ import (
 // reached: a domain error the API answers with 503 and Retry-After.
 func errDatabaseUnavailable(cause error) error {
 	// The cause stays in the chain for logs; clients see only the message.
-	return fmt.Errorf("%w (%w)", domain.Errorf(domain.EUnavailable, "the database is unavailable; retry shortly"), cause)
+	return fmt.Errorf("%w (%w)", domain.Errorf(domain.EUnavailable, "the database is unavailable; retry shortly").WithKey("database_unavailable"), cause)
 }
 
 // isUnavailable reports whether err says the database could not be reached

@@ -110,7 +110,7 @@ func (s *Store) ImportProblems(ctx context.Context, b ImportBatch) (ImportOutcom
 			}
 		}
 		if len(taken) > 0 {
-			return domain.Errorf(domain.EConflict, "problem number %d was added to campaign %d meanwhile; run the import again", taken[0], b.CampaignID)
+			return domain.Errorf(domain.EConflict, "problem number %d was added to campaign %d meanwhile; run the import again", taken[0], b.CampaignID).WithKey("import_number_taken", "n", taken[0])
 		}
 		for _, p := range b.Problems {
 			row := problemRow{

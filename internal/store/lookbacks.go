@@ -108,7 +108,7 @@ func (s *Store) CreateLookback(ctx context.Context, lb domain.Lookback, idemKey 
 			Order("problem_id").Pluck("problem_id", &busy).Error; err != nil {
 			return err
 		} else if len(busy) > 0 {
-			return domain.Errorf(domain.EConflict, "problem %d is already under a look-back", busy[0])
+			return domain.Errorf(domain.EConflict, "problem %d is already under a look-back", busy[0]).WithKey("lookback_busy", "id", busy[0])
 		}
 		var problems []problemRow
 		if err := tx.Select("id", "campaign_id", "lead_unit_id").Where("id IN ?", ids).Find(&problems).Error; err != nil {
@@ -294,7 +294,7 @@ func (s *Store) CheckDisciplineUsers(ctx context.Context, ids []int64) error {
 	}
 	for _, id := range ids {
 		if !slices.Contains(found, id) {
-			return domain.Errorf(domain.EInvalid, "reviewer %d is not a discipline user", id)
+			return domain.Errorf(domain.EInvalid, "reviewer %d is not a discipline user", id).WithKey("reviewer_not_discipline").WithField("reviewer_ids")
 		}
 	}
 	return nil

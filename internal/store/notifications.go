@@ -107,7 +107,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) erro
 		if err := s.db.WithContext(ctx).Model(&notificationRow{}).Where("id = ? AND user_id = ?", id, userID).Count(&n).Error; err != nil {
 			return err
 		} else if n == 0 {
-			return domain.Errorf(domain.ENotFound, "notification %d not found", id)
+			return domain.Errorf(domain.ENotFound, "notification %d not found", id).WithKey("notification_not_found")
 		}
 	}
 	return nil

@@ -50,7 +50,7 @@ func (s *Store) CreateProblem(ctx context.Context, in domain.NewProblem, actor d
 				Count(&n).Error; err != nil {
 				return err
 			} else if n > 0 {
-				return domain.Errorf(domain.EConflict, "campaign %d already has a problem number %d", in.CampaignID, row.Number)
+				return domain.Errorf(domain.EConflict, "campaign %d already has a problem number %d", in.CampaignID, row.Number).WithKey("problem_number_taken", "n", row.Number).WithField("number")
 			}
 		}
 		if err := tx.Create(&row).Error; err != nil {

@@ -21,7 +21,7 @@ func (s *Store) CreateUnit(ctx context.Context, name string) (domain.Unit, error
 		if err := tx.Model(&unitRow{}).Where("name = ?", name).Count(&n).Error; err != nil {
 			return err
 		} else if n > 0 {
-			return domain.Errorf(domain.EConflict, "a unit named %q already exists", name)
+			return domain.Errorf(domain.EConflict, "a unit named %q already exists", name).WithKey("unit_exists", "name", name).WithField("name")
 		}
 		return tx.Create(&row).Error
 	})
@@ -65,7 +65,7 @@ func (s *Store) CheckUnitsExist(ctx context.Context, ids []int64) error {
 	}
 	for _, id := range ids {
 		if !slices.Contains(found, id) {
-			return domain.Errorf(domain.EInvalid, "unit %d does not exist", id)
+			return domain.Errorf(domain.EInvalid, "unit %d does not exist", id).WithKey("unit_not_found").WithField("unit_id")
 		}
 	}
 	return nil

@@ -21,13 +21,13 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser, passwordHash s
 		if err := tx.Model(&userRow{}).Where("username = ?", u.Username).Count(&n).Error; err != nil {
 			return err
 		} else if n > 0 {
-			return domain.Errorf(domain.EConflict, "username %q is taken", u.Username)
+			return domain.Errorf(domain.EConflict, "username %q is taken", u.Username).WithKey("username_taken", "name", u.Username).WithField("username")
 		}
 		if u.UnitID != 0 {
 			if err := tx.Model(&unitRow{}).Where("id = ?", u.UnitID).Count(&n).Error; err != nil {
 				return err
 			} else if n == 0 {
-				return domain.Errorf(domain.EInvalid, "unit %d does not exist", u.UnitID)
+				return domain.Errorf(domain.EInvalid, "unit %d does not exist", u.UnitID).WithKey("unit_not_found").WithField("unit_id")
 			}
 		}
 		return tx.Create(&row).Error
@@ -86,7 +86,7 @@ func (s *Store) UserBySession(ctx context.Context, tokenHash string) (domain.Use
 		Take(&row).Error
 	if err != nil {
 		if err == gorm.ErrRecordNotFound {
-			return domain.User{}, domain.Errorf(domain.EUnauthorized, "the session is invalid or has expired; log in again")
+			return domain.User{}, domain.Errorf(domain.EUnauthorized, "the session is invalid or has expired; log in again").WithKey("session_expired")
 		}
 		return domain.User{}, err
 	}
