@@ -146,8 +146,6 @@ func (s *Server) routes() {
 	authed.POST("/users/:id/enable", s.enableUser)
 }
 
-type userKey struct{}
-
 // authenticate resolves the bearer token to a user, or answers 401.
 func (s *Server) authenticate(c *gin.Context) {
 	header := c.GetHeader("Authorization")

@@ -65,16 +65,6 @@ func buildOutline(lines []string) *node {
 	return root
 }
 
-// role is what a heading turns out to be.
-type role int
-
-const (
-	roleOther   role = iota // a part of the report, or body text
-	roleSection             // encloses problems: (一)在“…”方面
-	roleProblem
-	roleGroup // a problem made of sub-problems
-)
-
 // classifier walks the outline and fills the document.
 type classifier struct {
 	doc       *Document

@@ -67,9 +67,8 @@ func (s *SMTPServer) Count(part string) int {
 }
 
 type session struct {
-	srv  *SMTPServer
-	cur  Mail
-	done bool
+	srv *SMTPServer
+	cur Mail
 }
 
 func (s *session) Reset()        { s.cur = Mail{} }
