@@ -75,7 +75,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 				return
 			}
 			v.Stats = &st
-			for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} {
+			for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen, domain.LightClosed} {
 				v.Lights = append(v.Lights, lightCount{Light: l, N: st.ByLight[l]})
 			}
 		}

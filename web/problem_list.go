@@ -35,7 +35,7 @@ func (h *Handler) problemList(c *gin.Context) {
 	ctx, u := c.Request.Context(), currentUser(c)
 	v := problemListView{Stage: domain.Stage(c.Query("stage")), Light: domain.Light(c.Query("light")), Text: strings.TrimSpace(c.Query("q")), Page: 1}
 	if v.Light != "" && !v.Light.Valid() {
-		h.renderError(c, domain.Errorf(domain.EInvalid, "light must be red, yellow or green").WithKey("light_invalid").WithField("light"))
+		h.renderError(c, domain.Errorf(domain.EInvalid, "light must be red, yellow, green or closed").WithKey("light_invalid").WithField("light"))
 		return
 	}
 	var err error

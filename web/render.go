@@ -184,9 +184,11 @@ func templateFuncs() template.FuncMap {
 			}
 			return "todo"
 		},
-		"str":    func(v any) string { return fmt.Sprint(v) },
-		"list":   func(v ...string) []string { return v },
-		"lights": func() []domain.Light { return []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} },
+		"str":  func(v any) string { return fmt.Sprint(v) },
+		"list": func(v ...string) []string { return v },
+		"lights": func() []domain.Light {
+			return []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen, domain.LightClosed}
+		},
 		// dict passes several values to a shared template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

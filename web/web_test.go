@@ -514,7 +514,7 @@ func TestDashboardReads(t *testing.T) {
 
 		d, err := e.svc.Dashboard(ctx, e.users["leader1"], e.campaign.ID)
 		must(t, err)
-		if d.Total != 3 || d.Closed != 1 || d.CompletionPercent() != 33 || d.StageCounts[domain.StagePlan] != 1 || d.StageCounts[domain.StageExecute] != 1 {
+		if d.Total != 3 || d.Closed != 1 || d.CompletionText() != "33.3" || d.StageCounts[domain.StagePlan] != 1 || d.StageCounts[domain.StageExecute] != 1 {
 			t.Errorf("leader's dashboard: total %d closed %d stages %v", d.Total, d.Closed, d.StageCounts)
 		}
 		if len(d.Closures) != 1 || d.Closures[0].N != 1 || d.Closures[0].Day != e.svc.Today() {

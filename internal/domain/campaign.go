@@ -49,13 +49,17 @@ type CampaignSummary struct {
 
 // CampaignStats are a campaign's dashboard figures.
 type CampaignStats struct {
-	CampaignID        int64         `json:"campaign_id"`
-	Problems          int           `json:"problems"`
-	Measures          int           `json:"measures"`
-	ProblemsByStage   map[Stage]int `json:"problems_by_stage"`
-	MeasuresByStage   map[Stage]int `json:"measures_by_stage"`
-	ByLight           map[Light]int `json:"by_light"`
-	CompletionRate    float64       `json:"completion_rate"`
+	CampaignID      int64         `json:"campaign_id"`
+	Problems        int           `json:"problems"`
+	Measures        int           `json:"measures"`
+	ProblemsByStage map[Stage]int `json:"problems_by_stage"`
+	MeasuresByStage map[Stage]int `json:"measures_by_stage"`
+	ByLight         map[Light]int `json:"by_light"`
+	// CompletionRate is CompletionPercent as a fraction (0.049 for 4.9%).
+	CompletionRate float64 `json:"completion_rate"`
+	// CompletionPercent is the share of rectified problems as the 通报
+	// gives it (domain.CompletionPercent).
+	CompletionPercent float64       `json:"completion_percent"`
 	OverduePerUnit    []UnitOverdue `json:"overdue_per_unit"`
 	ExtensionsGranted int           `json:"extensions_granted"`
 	Outcomes          OutcomeTotals `json:"outcomes"`

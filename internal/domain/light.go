@@ -1,19 +1,56 @@
 package domain
 
-import "time"
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Light is the red/yellow/green warning (红黄灯预警) of a measure or problem.
 type Light string
 
-// Lights, from calm to alarm.
+// Lights, from calm to alarm. A problem that is rectified is closed, not
+// green; a problem without measures to run (still in plan) has no light
+// (the empty Light).
 const (
+	LightClosed Light = "closed"
 	LightGreen  Light = "green"
 	LightYellow Light = "yellow"
 	LightRed    Light = "red"
 )
 
-// Valid reports whether l is a known light.
-func (l Light) Valid() bool { return l == LightGreen || l == LightYellow || l == LightRed }
+// Valid reports whether l is a light a list can be filtered by.
+func (l Light) Valid() bool {
+	return l == LightGreen || l == LightYellow || l == LightRed || l == LightClosed
+}
+
+// Lit reports whether a problem in stage s with measures measures shows a
+// red, yellow or green light: it runs against deadlines. The store's
+// counts and filters apply the same rule in SQL.
+func Lit(s Stage, measures int) bool {
+	return measures > 0 && s != StagePlan && !s.Rectified()
+}
+
+// Rectified reports whether a problem in stage s counts as rectified
+// (已完成整改) in every figure: closed, or closed and now under look-back
+// until the look-back reopens it.
+func (s Stage) Rectified() bool { return s == StageClosed || s == StageLookback }
+
+// CompletionPercent is the share of rectified problems in percent, rounded
+// half up to one decimal: the one rounding of the dashboard, the stats API,
+// the 台账 and the 通报.
+func CompletionPercent(rectified, total int) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return math.Round(float64(rectified)*1000/float64(total)) / 10
+}
+
+// FormatPercent writes a percentage as the 通报 does: "4.9", "100", "0".
+func FormatPercent(p float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(p, 'f', 1, 64), ".0")
+}
 
 // open reports whether m still runs against its deadline in stage s.
 func (m *Measure) open(s Stage) bool {
@@ -54,8 +91,15 @@ func (p *Problem) LightTimes(warning time.Duration) (yellowAt, redAt time.Time) 
 	return yellowAt, redAt
 }
 
-// ProblemLight is the worst light of p's measures.
+// ProblemLight is the worst light of p's measures; closed once p is
+// rectified, none while it has no measures running.
 func ProblemLight(p Problem, warning time.Duration, now time.Time) Light {
+	if p.Stage.Rectified() {
+		return LightClosed
+	}
+	if !Lit(p.Stage, len(p.Measures)) {
+		return ""
+	}
 	yellowAt, redAt := p.LightTimes(warning)
 	switch {
 	case !redAt.IsZero() && !now.Before(redAt):

@@ -228,15 +228,11 @@ func headline(problems []domain.Problem, outcomes domain.OutcomeTotals) string {
 	closed := 0
 	for _, p := range problems {
 		// A problem under look-back stays closed until it is reopened.
-		if p.Stage == domain.StageClosed || p.Stage == domain.StageLookback {
+		if p.Stage.Rectified() {
 			closed++
 		}
 	}
-	rate := "0"
-	if len(problems) > 0 {
-		rate = strconv.FormatFloat(float64(closed)*100/float64(len(problems)), 'f', 1, 64)
-		rate = strings.TrimSuffix(rate, ".0")
-	}
+	rate := domain.FormatPercent(domain.CompletionPercent(closed, len(problems)))
 	// Figures nobody recorded are left out rather than printed as 0.
 	var results []string
 	if outcomes.Regulations > 0 {

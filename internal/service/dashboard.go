@@ -26,13 +26,14 @@ type Dashboard struct {
 // ClosureDays is how far back the dashboard's closure chart looks.
 const ClosureDays = 60
 
-// CompletionPercent is the share of closed problems, rounded down.
-func (d Dashboard) CompletionPercent() int {
-	if d.Total == 0 {
-		return 0
-	}
-	return d.Closed * 100 / d.Total
+// CompletionPercent is the share of rectified problems, as the 通报 and the
+// stats API give it (domain.CompletionPercent).
+func (d Dashboard) CompletionPercent() float64 {
+	return domain.CompletionPercent(d.Closed, d.Total)
 }
+
+// CompletionText is CompletionPercent as the 通报 writes it ("4.9").
+func (d Dashboard) CompletionText() string { return domain.FormatPercent(d.CompletionPercent()) }
 
 // scope returns the unit whose problems u is limited to, 0 for all.
 func scope(u domain.User) int64 {
@@ -56,7 +57,7 @@ func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64
 	for _, n := range d.StageCounts {
 		d.Total += n
 	}
-	d.Closed = d.StageCounts[domain.StageClosed]
+	d.Closed = d.StageCounts[domain.StageClosed] + d.StageCounts[domain.StageLookback]
 	if d.Units, err = s.store.UnitCounts(ctx, campaignID, unit); err != nil {
 		return Dashboard{}, err
 	}
@@ -76,7 +77,7 @@ func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.Pro
 		return nil, 0, domain.Errorf(domain.EInvalid, "unknown stage %q", q.Stage).WithKey("stage_invalid", "value", string(q.Stage)).WithField("stage")
 	}
 	if q.Light != "" && !q.Light.Valid() {
-		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow or green").WithKey("light_invalid").WithField("light")
+		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow, green or closed").WithKey("light_invalid").WithField("light")
 	}
 	q.VisibleToUnit = scope(u)
 	q.Now = s.Now()

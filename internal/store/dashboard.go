@@ -48,16 +48,8 @@ func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Pr
 		db = db.Where("id IN (?)", s.read.Model(&measureUnitRow{}).Select("problem_id").Where("unit_id = ?", f.VisibleToUnit))
 	}
 	if f.Light != "" {
-		// yellow_at and red_at are stored in UTC (see optionalTime).
-		now := f.Now.UTC()
-		switch f.Light {
-		case domain.LightRed:
-			db = db.Where("red_at <= ?", now)
-		case domain.LightYellow:
-			db = db.Where("yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", now, now)
-		case domain.LightGreen:
-			db = db.Where("yellow_at IS NULL OR yellow_at > ?", now)
-		}
+		cond, args := lightCondition(f.Light, f.Now)
+		db = db.Where(cond, args...)
 	}
 	if text := strings.TrimSpace(q.Text); text != "" {
 		if len([]rune(text)) > MaxSearchText {
@@ -84,6 +76,28 @@ func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Pr
 	}
 	out, err := s.withMeasures(ctx, rows)
 	return out, total, err
+}
+
+// lightCondition is domain.ProblemLight in SQL over the problems table, so
+// that lists filter and the stats count by the same rule: closed once
+// rectified; red, yellow or green only while measures run (domain.Lit).
+// yellow_at and red_at are stored in UTC (see optionalTime).
+func lightCondition(l domain.Light, now time.Time) (string, []any) {
+	rectified := []string{string(domain.StageClosed), string(domain.StageLookback)}
+	lit := "stage NOT IN (?, ?, ?) AND measure_count > 0"
+	litArgs := []any{string(domain.StagePlan), rectified[0], rectified[1]}
+	utc := now.UTC()
+	switch l {
+	case domain.LightClosed:
+		return "stage IN (?, ?)", []any{rectified[0], rectified[1]}
+	case domain.LightRed:
+		return lit + " AND red_at <= ?", append(litArgs, utc)
+	case domain.LightYellow:
+		return lit + " AND yellow_at <= ? AND (red_at IS NULL OR red_at > ?)", append(litArgs, utc, utc)
+	case domain.LightGreen:
+		return lit + " AND (yellow_at IS NULL OR yellow_at > ?)", append(litArgs, utc)
+	}
+	return "1 = 0", nil
 }
 
 // escapeLike makes s match itself literally in a LIKE pattern.

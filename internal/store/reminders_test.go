@@ -622,7 +622,7 @@ func TestListProblemsByLight(t *testing.T) {
 			{name: "yellow", filter: domain.ProblemFilter{CampaignID: c1.ID, Light: domain.LightYellow, Now: asOf},
 				want: []string{"yellow"}},
 			{name: "green", filter: domain.ProblemFilter{CampaignID: c1.ID, Light: domain.LightGreen, Now: asOf},
-				want: []string{"green", "completed late", "long-term", "in plan", "no plan"}},
+				want: []string{"green", "completed late", "long-term"}},
 			{name: "now in another zone", filter: domain.ProblemFilter{CampaignID: c1.ID, Light: domain.LightYellow, Now: asOf.In(time.FixedZone("X", -11*3600))},
 				want: []string{"yellow"}},
 			{name: "red in every campaign", filter: domain.ProblemFilter{Light: domain.LightRed, Now: asOf},
@@ -630,7 +630,7 @@ func TestListProblemsByLight(t *testing.T) {
 			{name: "yellow in every campaign", filter: domain.ProblemFilter{Light: domain.LightYellow, Now: asOf},
 				want: []string{"yellow", "due in 7 days"}},
 			{name: "green in every campaign", filter: domain.ProblemFilter{Light: domain.LightGreen, Now: asOf},
-				want: []string{"green", "completed late", "long-term", "in plan", "no plan", "due in 12 days"}},
+				want: []string{"green", "completed late", "long-term", "due in 12 days"}},
 			{name: "custom warning window: 7 days is yellow", filter: domain.ProblemFilter{CampaignID: c2.ID, Light: domain.LightYellow, Now: asOf},
 				want: []string{"due in 7 days"}},
 			{name: "custom warning window: 12 days is green", filter: domain.ProblemFilter{CampaignID: c2.ID, Light: domain.LightGreen, Now: asOf},
@@ -652,7 +652,7 @@ func TestListProblemsByLight(t *testing.T) {
 			{name: "a second earlier it is green", filter: domain.ProblemFilter{CampaignID: c1.ID, Light: domain.LightYellow, Now: redEdge.Add(-3*day - time.Second)},
 				want: []string{}},
 			{name: "at the start everything is green", filter: domain.ProblemFilter{Light: domain.LightGreen, Now: start},
-				want: []string{"red", "yellow", "green", "completed late", "long-term", "in plan", "no plan", "mixed", "assigned, late", "due in 7 days", "due in 12 days"}},
+				want: []string{"red", "yellow", "green", "completed late", "long-term", "mixed", "assigned, late", "due in 7 days", "due in 12 days"}},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -684,9 +684,12 @@ func TestListProblemsByLight(t *testing.T) {
 				}
 			}
 			for _, now := range instants {
-				want := map[domain.Light][]string{domain.LightRed: {}, domain.LightYellow: {}, domain.LightGreen: {}}
+				want := map[domain.Light][]string{domain.LightRed: {}, domain.LightYellow: {}, domain.LightGreen: {}, domain.LightClosed: {}}
 				for _, p := range all {
 					l := domain.ProblemLight(p, p.Policy.WithDefaults().WarningWindow, now)
+					if l == "" {
+						continue // no light: in plan, no filter lists it
+					}
 					want[l] = append(want[l], label[p.ID])
 				}
 				for light, names := range want {
@@ -779,8 +782,9 @@ func TestCampaignStats(t *testing.T) {
 			return map[domain.Stage]int{domain.StagePlan: plan, domain.StageAssign: assign, domain.StageExecute: execute,
 				domain.StageVerify: verify, domain.StageClosed: closed, domain.StageLookback: 0}
 		}
-		lights := func(red, yellow, green int) map[domain.Light]int {
-			return map[domain.Light]int{domain.LightRed: red, domain.LightYellow: yellow, domain.LightGreen: green}
+		// Problems in plan have no light and the closed one is closed, not green.
+		lights := func(red, yellow, green, closed int) map[domain.Light]int {
+			return map[domain.Light]int{domain.LightRed: red, domain.LightYellow: yellow, domain.LightGreen: green, domain.LightClosed: closed}
 		}
 		overdue := func(pairs ...any) []domain.UnitOverdue {
 			out := []domain.UnitOverdue{}
@@ -801,31 +805,31 @@ func TestCampaignStats(t *testing.T) {
 			{name: "mixed campaign", campaign: c, now: asOf, want: domain.CampaignStats{
 				CampaignID: c, Problems: 9, Measures: 15,
 				ProblemsByStage: stages(2, 1, 4, 1, 1), MeasuresByStage: stages(2, 2, 9, 1, 1),
-				ByLight: lights(3, 2, 4), CompletionRate: 1.0 / 9,
+				ByLight: lights(3, 2, 1, 1), CompletionRate: 0.111, CompletionPercent: 11.1,
 				OverduePerUnit:    overdue("B", 3, "A", 2, "C", 1),
 				ExtensionsGranted: 2,
 			}},
 			{name: "before any deadline", campaign: c, now: start, want: domain.CampaignStats{
 				CampaignID: c, Problems: 9, Measures: 15,
 				ProblemsByStage: stages(2, 1, 4, 1, 1), MeasuresByStage: stages(2, 2, 9, 1, 1),
-				ByLight: lights(0, 0, 9), CompletionRate: 1.0 / 9, OverduePerUnit: overdue(), ExtensionsGranted: 2,
+				ByLight: lights(0, 0, 6, 1), CompletionRate: 0.111, CompletionPercent: 11.1, OverduePerUnit: overdue(), ExtensionsGranted: 2,
 			}},
 			{name: "on the last day of a deadline it is not overdue", campaign: c,
 				now: time.Date(2026, 3, 20, 15, 59, 59, 0, time.UTC), want: domain.CampaignStats{
 					CampaignID: c, Problems: 9, Measures: 15,
 					ProblemsByStage: stages(2, 1, 4, 1, 1), MeasuresByStage: stages(2, 2, 9, 1, 1),
-					ByLight: lights(0, 2, 7), CompletionRate: 1.0 / 9, OverduePerUnit: overdue(), ExtensionsGranted: 2,
+					ByLight: lights(0, 2, 4, 1), CompletionRate: 0.111, CompletionPercent: 11.1, OverduePerUnit: overdue(), ExtensionsGranted: 2,
 				}},
 			{name: "a tie is ranked by unit", campaign: other, now: asOf, want: domain.CampaignStats{
 				CampaignID: other, Problems: 1, Measures: 2,
 				ProblemsByStage: stages(0, 0, 1, 0, 0), MeasuresByStage: stages(0, 0, 2, 0, 0),
-				ByLight: lights(1, 0, 0), CompletionRate: 0,
+				ByLight: lights(1, 0, 0, 0), CompletionRate: 0,
 				OverduePerUnit:    overdue("A", 1, "D", 1),
 				ExtensionsGranted: 1,
 			}},
 			{name: "no problems", campaign: empty, now: asOf, want: domain.CampaignStats{
 				CampaignID: empty, ProblemsByStage: stages(0, 0, 0, 0, 0), MeasuresByStage: stages(0, 0, 0, 0, 0),
-				ByLight: lights(0, 0, 0), OverduePerUnit: overdue(),
+				ByLight: lights(0, 0, 0, 0), OverduePerUnit: overdue(),
 			}},
 			{name: "unknown campaign", campaign: empty + 100, now: asOf, wantCode: domain.ENotFound},
 		}
@@ -852,12 +856,14 @@ func TestCampaignStats(t *testing.T) {
 					wantCode(t, err, "")
 					all, _, err := s.ListProblems(ctx, domain.ProblemFilter{CampaignID: campaign, Limit: 500})
 					wantCode(t, err, "")
-					byLight := lights(0, 0, 0)
+					byLight := lights(0, 0, 0, 0)
 					late := map[int64]int{}
 					extended := 0
 					for _, p := range all {
 						w := p.Policy.WithDefaults().WarningWindow
-						byLight[domain.ProblemLight(p, w, now)]++
+						if l := domain.ProblemLight(p, w, now); l != "" {
+							byLight[l]++
+						}
 						for _, ms := range p.Measures {
 							if domain.MeasureLight(ms, p.Stage, w, now) == domain.LightRed {
 								late[ms.LeadUnitID]++

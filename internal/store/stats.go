@@ -20,7 +20,7 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 	}
 	st := domain.CampaignStats{
 		CampaignID: campaignID, ProblemsByStage: map[domain.Stage]int{}, MeasuresByStage: map[domain.Stage]int{},
-		ByLight:        map[domain.Light]int{domain.LightRed: 0, domain.LightYellow: 0, domain.LightGreen: 0},
+		ByLight:        map[domain.Light]int{domain.LightRed: 0, domain.LightYellow: 0, domain.LightGreen: 0, domain.LightClosed: 0},
 		OverduePerUnit: []domain.UnitOverdue{},
 	}
 	for _, stage := range domain.AllStages() {
@@ -29,18 +29,20 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 
 	// Problems per stage and light, and their measures (counted on the
 	// problem row as transitions are recorded); each CASE is the condition
-	// the list filters by (dashboard.go). yellow_at and red_at are in UTC.
-	utc := now.UTC()
+	// the list filters by (lightCondition).
 	var problems []struct {
-		Stage                 string
-		N, Red, Yellow, Green int
-		Measures, Granted     int
+		Stage                         string
+		N, Red, Yellow, Green, Closed int
+		Measures, Granted             int
 	}
-	if err := db.Model(&problemRow{}).Select("stage, count(*) AS n, "+
-		"COALESCE(SUM(measure_count), 0) AS measures, COALESCE(SUM(extensions_granted), 0) AS granted, "+
-		"COALESCE(SUM(CASE WHEN red_at <= ? THEN 1 ELSE 0 END), 0) AS red, "+
-		"COALESCE(SUM(CASE WHEN yellow_at <= ? AND (red_at IS NULL OR red_at > ?) THEN 1 ELSE 0 END), 0) AS yellow, "+
-		"COALESCE(SUM(CASE WHEN yellow_at IS NULL OR yellow_at > ? THEN 1 ELSE 0 END), 0) AS green", utc, utc, utc, utc).
+	sel := "stage, count(*) AS n, COALESCE(SUM(measure_count), 0) AS measures, COALESCE(SUM(extensions_granted), 0) AS granted"
+	var args []any
+	for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen, domain.LightClosed} {
+		cond, a := lightCondition(l, now)
+		sel += ", COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0) AS " + string(l)
+		args = append(args, a...)
+	}
+	if err := db.Model(&problemRow{}).Select(sel, args...).
 		Where("campaign_id = ?", campaignID).Group("stage").Scan(&problems).Error; err != nil {
 		return st, err
 	}
@@ -50,13 +52,13 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 		st.ByLight[domain.LightRed] += p.Red
 		st.ByLight[domain.LightYellow] += p.Yellow
 		st.ByLight[domain.LightGreen] += p.Green
+		st.ByLight[domain.LightClosed] += p.Closed
 		st.MeasuresByStage[domain.Stage(p.Stage)] = p.Measures
 		st.Measures += p.Measures
 		st.ExtensionsGranted += p.Granted
 	}
-	if st.Problems > 0 {
-		st.CompletionRate = float64(st.ProblemsByStage[domain.StageClosed]) / float64(st.Problems)
-	}
+	st.CompletionPercent = domain.CompletionPercent(st.ProblemsByStage[domain.StageClosed]+st.ProblemsByStage[domain.StageLookback], st.Problems)
+	st.CompletionRate = st.CompletionPercent / 100
 
 	// Overdue measures per lead unit: the one pass over the measures,
 	// filtered before it joins.
