@@ -103,7 +103,7 @@ func TestMetricsEndpoint(t *testing.T) {
 		`rectify_workflow_actions_total{kind="urge",result="accepted"} 1`,
 		`rectify_reminders_total{channel="inbox",result="sent"} 1`,
 		fmt.Sprintf("rectify_evidence_uploaded_bytes_total %d", len("采购管理办法（修订）全文")),
-		"temporal_request_total{",
+		"temporal_request{",
 		"go_goroutines ",
 	} {
 		if !strings.Contains(body, want) {

@@ -5,6 +5,7 @@
 package metrics
 
 import (
+	"go.temporal.io/sdk/client"
 	"net/http"
 	"strconv"
 	"time"
@@ -38,6 +39,8 @@ type Metrics struct {
 	actions       *prometheus.CounterVec
 	reminders     *prometheus.CounterVec
 	evidenceBytes prometheus.Counter
+	// temporal records the Temporal SDK's metrics in the registry.
+	temporal client.MetricsHandler
 }
 
 // New returns a registry with Rectify's collectors and the Go runtime and
@@ -68,6 +71,9 @@ func New() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.httpDuration, m.actions, m.reminders, m.evidenceBytes,
 	)
+	// The exporter registers one collector in a fresh registry, which
+	// cannot collide; without it the SDK's metrics are not recorded.
+	m.temporal, _ = temporalHandler(m.registry)
 	return m
 }
 

@@ -64,51 +64,28 @@ func TestNilMetrics(t *testing.T) {
 func TestTemporalHandler(t *testing.T) {
 	m := New()
 	h := m.Temporal().WithTags(map[string]string{"namespace": "rectify"})
-	queue := h.WithTags(map[string]string{"task-queue": "rectify-problems"})
+	queue := h.WithTags(map[string]string{"task_queue": "rectify-problems"})
 	queue.Counter("temporal_request").Inc(2)
 	queue.Counter("temporal_request").Inc(1)
-	queue.Counter("temporal_request").Inc(-5) // ignored: counters only go up
-	// Same name, other tags: lands in the first family, not a registration error.
+	// Same name, other tags: its own series, with its own labels.
 	h.WithTags(map[string]string{"operation": "Poll"}).Counter("temporal_request").Inc(4)
-	queue.Timer("temporal.workflow-task latency").Record(1500 * time.Millisecond)
+	queue.Timer("temporal_workflow_task_execution_latency").Record(1500 * time.Millisecond)
 	h.Gauge("temporal_sticky_cache_size").Update(7)
 	queue.WithTags(map[string]string{"namespace": "other"}).Gauge("temporal_sticky_cache_size").Update(9)
 
 	body := scrape(t, m)
 	for _, want := range []string{
-		`temporal_request_total{namespace="rectify",task_queue="rectify-problems"} 3`,
-		`temporal_request_total{namespace="rectify",task_queue=""} 4`,
-		`temporal_workflow_task_latency_seconds_sum{namespace="rectify",task_queue="rectify-problems"} 1.5`,
-		`temporal_workflow_task_latency_seconds_count{namespace="rectify",task_queue="rectify-problems"} 1`,
+		`temporal_request{namespace="rectify",task_queue="rectify-problems"} 3`,
+		`temporal_request{namespace="rectify",operation="Poll"} 4`,
+		`temporal_workflow_task_execution_latency_seconds_bucket{namespace="rectify",task_queue="rectify-problems",le="1"} 0`,
+		`temporal_workflow_task_execution_latency_seconds_bucket{namespace="rectify",task_queue="rectify-problems",le="2.5"} 1`,
+		`temporal_workflow_task_execution_latency_seconds_count{namespace="rectify",task_queue="rectify-problems"} 1`,
 		`temporal_sticky_cache_size{namespace="rectify"} 7`,
-		`temporal_sticky_cache_size{namespace="other"} 9`,
+		`temporal_sticky_cache_size{namespace="other",task_queue="rectify-problems"} 9`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the scrape lacks %q:\n%s", want, grepLines(body, "temporal_"))
 		}
-	}
-}
-
-func TestSanitize(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		metric bool
-		want   string
-	}{
-		{"temporal_request", true, "temporal_request"},
-		{"temporal.request-latency", true, "temporal_request_latency"},
-		{"9lives", true, "_9lives"},
-		{"a:b", true, "a:b"},
-		{"a:b", false, "a_b"},
-		{"__reserved", false, "_reserved"},
-		{"名前", true, "__"},
-		{"", true, "unnamed"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := sanitize(tc.name, tc.metric); got != tc.want {
-				t.Errorf("sanitize(%q, %v) = %q, want %q", tc.name, tc.metric, got, tc.want)
-			}
-		})
 	}
 }
 
