@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -520,8 +521,18 @@ func TestDashboardReads(t *testing.T) {
 		if len(d.Closures) != 1 || d.Closures[0].N != 1 || d.Closures[0].Day != e.svc.Today() {
 			t.Errorf("closures = %+v, want one today", d.Closures)
 		}
-		if len(d.Units) != 3 || d.Units[0].Name != "社会救助处" || d.Units[0].Total != 1 || d.Units[0].Closed != 1 || d.Units[1].Total != 2 {
-			t.Errorf("units = %+v", d.Units)
+		// p1: 社会救助处 leads, 办公室 co-leads, closed; p2: 办公室 leads,
+		// 养老服务处 co-leads; p3 has no lead unit yet.
+		wantUnits := []store.UnitRow{
+			{UnitID: e.units["社会救助处"].ID, Name: "社会救助处", Led: 1, Rectified: 1, Measures: 1, Done: 1},
+			{UnitID: e.units["办公室"].ID, Name: "办公室", Led: 1, CoLed: 1, Measures: 1},
+			{UnitID: e.units["养老服务处"].ID, Name: "养老服务处", CoLed: 1},
+		}
+		if !reflect.DeepEqual(d.Units, wantUnits) {
+			t.Errorf("units = %+v\nwant %+v", d.Units, wantUnits)
+		}
+		if d.Units[0].CompletionText() != "100" || d.Units[1].CompletionText() != "0" {
+			t.Errorf("unit completion %s, %s", d.Units[0].CompletionText(), d.Units[1].CompletionText())
 		}
 		if len(d.Deadlines) != 1 || d.Deadlines[0].ProblemID != e.p2.ID {
 			t.Errorf("deadlines = %+v, want p2's open measure only", d.Deadlines)
@@ -529,12 +540,12 @@ func TestDashboardReads(t *testing.T) {
 
 		d, err = e.svc.Dashboard(ctx, e.users["ua"], e.campaign.ID)
 		must(t, err)
-		if d.Total != 1 || d.Closed != 1 || len(d.Units) != 1 || len(d.Deadlines) != 0 || len(d.Closures) != 1 {
+		if d.Total != 1 || d.Closed != 1 || len(d.Units) != 1 || d.Units[0] != wantUnits[0] || len(d.Deadlines) != 0 || len(d.Closures) != 1 {
 			t.Errorf("unit user's dashboard is not scoped: %+v", d)
 		}
 		d, err = e.svc.Dashboard(ctx, e.users["ub"], e.campaign.ID)
 		must(t, err)
-		if d.Total != 2 || d.Closed != 1 || len(d.Units) != 1 || d.Units[0].Total != 2 {
+		if d.Total != 2 || d.Closed != 1 || len(d.Units) != 1 || d.Units[0] != wantUnits[1] {
 			t.Errorf("co-unit's dashboard: %+v", d)
 		}
 

@@ -16,7 +16,7 @@ type Dashboard struct {
 	StageCounts map[domain.Stage]int
 	Total       int
 	Closed      int
-	Units       []store.UnitCount
+	Units       []store.UnitRow
 	// Closures are approved closures per day over ClosureDays days.
 	Closures []store.DayCount
 	// Deadlines are the earliest open deadlines (overdue ones first).
@@ -58,7 +58,7 @@ func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64
 		d.Total += n
 	}
 	d.Closed = d.StageCounts[domain.StageClosed] + d.StageCounts[domain.StageLookback]
-	if d.Units, err = s.store.UnitCounts(ctx, campaignID, unit); err != nil {
+	if d.Units, err = s.store.UnitRows(ctx, campaignID, unit, s.Now()); err != nil {
 		return Dashboard{}, err
 	}
 	since := s.Now().AddDate(0, 0, -ClosureDays)

@@ -160,28 +160,123 @@ func (s *Store) StageCounts(ctx context.Context, campaignID, visibleToUnit int64
 	return out, nil
 }
 
-// UnitCount is how many problems a unit takes part in, and how many of
-// them are closed.
-type UnitCount struct {
+// UnitRow is one unit's line of the dashboard (驾驶舱): the problems it
+// leads and co-leads, the measures it leads, and how they stand.
+type UnitRow struct {
 	UnitID int64
 	Name   string
-	Total  int
-	Closed int
+	// Led and CoLed count problems: led as the problem's lead unit, co-led
+	// as the lead or co-unit of one of its measures but not its lead unit.
+	Led, CoLed int
+	// Rectified counts the led problems that are rectified; Red and Yellow
+	// the led ones by light (domain.ProblemLight).
+	Rectified, Red, Yellow int
+	// Measures, Done, Overdue and Extensions count the measures it leads:
+	// done (completed, or its problem rectified), past their deadline while
+	// open, and extensions granted on them.
+	Measures, Done, Overdue, Extensions int
 }
 
-// UnitCounts counts problems per taking-part unit, by unit ID.
-func (s *Store) UnitCounts(ctx context.Context, campaignID, visibleToUnit int64) ([]UnitCount, error) {
-	var rows []UnitCount
-	db := s.scoped(s.reader(ctx).Table("problem_units AS pu").
-		Joins("JOIN problems AS p ON p.id = pu.problem_id").
-		Joins("JOIN units AS u ON u.id = pu.unit_id"), campaignID, 0)
+// CompletionPercent is the share of its led problems that are rectified.
+func (r UnitRow) CompletionPercent() float64 { return domain.CompletionPercent(r.Rectified, r.Led) }
+
+// CompletionText is CompletionPercent as the 通报 writes it.
+func (r UnitRow) CompletionText() string { return domain.FormatPercent(r.CompletionPercent()) }
+
+// UnitRows returns the dashboard's per-unit table at now, by unit ID; with
+// visibleToUnit set, that unit's row only. Three grouped passes: problems
+// by lead unit, co-led problems, measures by lead unit.
+func (s *Store) UnitRows(ctx context.Context, campaignID, visibleToUnit int64, now time.Time) ([]UnitRow, error) {
+	rows := map[int64]*UnitRow{}
+	row := func(id int64) *UnitRow {
+		if rows[id] == nil {
+			rows[id] = &UnitRow{UnitID: id}
+		}
+		return rows[id]
+	}
+	rectified, rectArgs := lightCondition(domain.LightClosed, now)
+	red, redArgs := lightCondition(domain.LightRed, now)
+	yellow, yellowArgs := lightCondition(domain.LightYellow, now)
+	var led []struct {
+		UnitID                    int64
+		N, Rectified, Red, Yellow int
+	}
+	db := s.reader(ctx).Model(&problemRow{}).Where("campaign_id = ? AND lead_unit_id <> 0", campaignID)
+	if visibleToUnit != 0 {
+		db = db.Where("lead_unit_id = ?", visibleToUnit)
+	}
+	args := append(append(append([]any{}, rectArgs...), redArgs...), yellowArgs...)
+	if err := db.Select("lead_unit_id AS unit_id, count(*) AS n, "+
+		"SUM(CASE WHEN "+rectified+" THEN 1 ELSE 0 END) AS rectified, "+
+		"SUM(CASE WHEN "+red+" THEN 1 ELSE 0 END) AS red, "+
+		"SUM(CASE WHEN "+yellow+" THEN 1 ELSE 0 END) AS yellow", args...).
+		Group("lead_unit_id").Scan(&led).Error; err != nil {
+		return nil, err
+	}
+	for _, l := range led {
+		r := row(l.UnitID)
+		r.Led, r.Rectified, r.Red, r.Yellow = l.N, l.Rectified, l.Red, l.Yellow
+	}
+
+	var coLed []struct {
+		UnitID int64
+		N      int
+	}
+	db = s.reader(ctx).Table("problem_units AS pu").Joins("JOIN problems AS p ON p.id = pu.problem_id").
+		Where("p.campaign_id = ? AND p.lead_unit_id <> pu.unit_id", campaignID)
 	if visibleToUnit != 0 {
 		db = db.Where("pu.unit_id = ?", visibleToUnit)
 	}
-	err := db.Select("pu.unit_id AS unit_id, u.name AS name, count(*) AS total, "+
-		"sum(CASE WHEN p.stage = ? THEN 1 ELSE 0 END) AS closed", string(domain.StageClosed)).
-		Group("pu.unit_id, u.name").Order("pu.unit_id").Scan(&rows).Error
-	return rows, err
+	if err := db.Select("pu.unit_id AS unit_id, count(DISTINCT pu.problem_id) AS n").Group("pu.unit_id").Scan(&coLed).Error; err != nil {
+		return nil, err
+	}
+	for _, c := range coLed {
+		row(c.UnitID).CoLed = c.N
+	}
+
+	var measures []struct {
+		UnitID                       int64
+		N, Done, Overdue, Extensions int
+	}
+	stages := []string{string(domain.StageClosed), string(domain.StageLookback)}
+	running := []string{string(domain.StagePlan), string(domain.StageClosed), string(domain.StageLookback)}
+	db = s.reader(ctx).Table("measures AS m").Joins("JOIN problems AS p ON p.id = m.problem_id").Where("p.campaign_id = ?", campaignID)
+	if visibleToUnit != 0 {
+		db = db.Where("m.lead_unit_id = ?", visibleToUnit)
+	}
+	if err := db.Select("m.lead_unit_id AS unit_id, count(*) AS n, "+
+		"SUM(CASE WHEN m.completed OR p.stage IN ? THEN 1 ELSE 0 END) AS done, "+
+		"SUM(CASE WHEN NOT m.completed AND p.stage NOT IN ? AND m.kind <> ? AND m.deadline <> '' AND m.deadline < ? THEN 1 ELSE 0 END) AS overdue, "+
+		"COALESCE(SUM(m.extension_count), 0) AS extensions",
+		stages, running, string(domain.KindLongTerm), string(domain.DateOf(now))).
+		Group("m.lead_unit_id").Scan(&measures).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range measures {
+		r := row(m.UnitID)
+		r.Measures, r.Done, r.Overdue, r.Extensions = m.N, m.Done, m.Overdue, m.Extensions
+	}
+
+	ids := make([]int64, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var units []unitRow
+	if err := s.reader(ctx).Where("id IN ?", ids).Find(&units).Error; err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	out := make([]UnitRow, 0, len(ids))
+	for _, id := range ids {
+		r := *rows[id]
+		r.Name = names[id]
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // DayCount is a count on one date (China time).
