@@ -1,7 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +19,7 @@ type dashboardView struct {
 	D         service.Dashboard
 	Stages    []stageCount
 	Chart     chart
+	Trend     trend
 	Today     domain.Date
 	// Stats holds the lights and the overdue ranking (campaign-wide, so
 	// not shown to unit users, whose dashboard is their own problems).
@@ -68,6 +72,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 			v.Stages = append(v.Stages, stageCount{Stage: st, N: n, Width: n * 100 / most})
 		}
 		v.Chart = closureChart(v.D.Closures, v.Today, service.ClosureDays)
+		v.Trend = trendChart(v.D.Trend)
 		if u.Role != domain.RoleUnit {
 			st, err := h.svc.CampaignStats(ctx, v.Selected)
 			if err != nil {
@@ -130,4 +135,44 @@ func closureChart(days []store.DayCount, today domain.Date, span int) chart {
 		ch.Bars = append(ch.Bars, bar{X: i * slot, Y: ch.Base - hgt, W: slot - 2, H: hgt, Day: day, N: n})
 	}
 	return ch
+}
+
+// trend is the weekly chart: completion as a line on 0–100 %, red problems
+// as bars on their own scale.
+type trend struct {
+	Width, Height, Base int
+	Line                string // polyline points
+	Points              []trendPoint
+	MaxRed              int
+}
+
+type trendPoint struct {
+	X, Y          int // the completion point
+	BarY, BarH    int // the red bar
+	Label         string
+	Percent       string
+	Red, Problems int
+}
+
+func trendChart(points []domain.TrendPoint) trend {
+	const slot, plot, pad = 56, 140, 10
+	tr := trend{Width: slot * len(points), Height: plot + 2*pad + 18, Base: plot + pad}
+	for _, p := range points {
+		tr.MaxRed = max(tr.MaxRed, p.Red)
+	}
+	var line []string
+	for i, p := range points {
+		x := i*slot + slot/2
+		pct := p.CompletionPercent()
+		y := tr.Base - int(pct*plot/100)
+		barH := 0
+		if p.Red > 0 {
+			barH = max(2, p.Red*(plot/2)/max(tr.MaxRed, 1))
+		}
+		tr.Points = append(tr.Points, trendPoint{X: x, Y: y, BarY: tr.Base - barH, BarH: barH,
+			Label: p.End.In(time.FixedZone("CST", 8*3600)).Format("01-02"), Percent: domain.FormatPercent(pct), Red: p.Red, Problems: p.Problems})
+		line = append(line, fmt.Sprintf("%d,%d", x, y))
+	}
+	tr.Line = strings.Join(line, " ")
+	return tr
 }

@@ -534,6 +534,10 @@ func TestDashboardReads(t *testing.T) {
 		if d.Units[0].CompletionText() != "100" || d.Units[1].CompletionText() != "0" {
 			t.Errorf("unit completion %s, %s", d.Units[0].CompletionText(), d.Units[1].CompletionText())
 		}
+		// The trend replays the event log: its last point is now.
+		if n := len(d.Trend); n != service.TrendWeeks || d.Trend[n-1].Problems != 3 || d.Trend[n-1].Rectified != 1 || d.Trend[n-1].Red != 0 || d.Trend[0].Problems != 0 {
+			t.Errorf("trend = %+v", d.Trend)
+		}
 		if len(d.Deadlines) != 1 || d.Deadlines[0].ProblemID != e.p2.ID {
 			t.Errorf("deadlines = %+v, want p2's open measure only", d.Deadlines)
 		}

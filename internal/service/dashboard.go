@@ -21,10 +21,16 @@ type Dashboard struct {
 	Closures []store.DayCount
 	// Deadlines are the earliest open deadlines (overdue ones first).
 	Deadlines []store.Deadline
+	// Trend is the completion and the red problems week by week over
+	// TrendWeeks, replayed from the event log.
+	Trend []domain.TrendPoint
 }
 
 // ClosureDays is how far back the dashboard's closure chart looks.
 const ClosureDays = 60
+
+// TrendWeeks is how many weeks the dashboard's trend shows.
+const TrendWeeks = 12
 
 // CompletionPercent is the share of rectified problems, as the 通报 and the
 // stats API give it (domain.CompletionPercent).
@@ -68,6 +74,11 @@ func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64
 	if d.Deadlines, err = s.store.UpcomingDeadlines(ctx, campaignID, unit, 10); err != nil {
 		return Dashboard{}, err
 	}
+	changes, measures, err := s.store.TrendInputs(ctx, campaignID, unit)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d.Trend = domain.WeeklyTrend(changes, measures, domain.WeekEnds(s.Now(), TrendWeeks))
 	return d, nil
 }
 

@@ -354,3 +354,49 @@ func (s *Store) UpcomingDeadlines(ctx context.Context, campaignID, visibleToUnit
 	}
 	return out, nil
 }
+
+// TrendInputs reads what domain.WeeklyTrend replays for a campaign (scoped
+// to a unit's problems when visibleToUnit is set): every stage change from
+// the event log (a creation enters plan) and every measure's deadline and
+// completion. One pass over each table, in the campaign's order.
+func (s *Store) TrendInputs(ctx context.Context, campaignID, visibleToUnit int64) ([]domain.StageChange, []domain.MeasureDue, error) {
+	var events []struct {
+		ProblemID int64
+		Action    string
+		ToStage   string
+		At        time.Time
+	}
+	db := s.scoped(s.reader(ctx).Table("events AS e").Joins("JOIN problems AS p ON p.id = e.problem_id"), campaignID, visibleToUnit)
+	if err := db.Select("e.problem_id AS problem_id, e.action AS action, e.to_stage AS to_stage, e.at AS at").
+		Where("e.to_stage <> '' OR e.action = ?", string(domain.ActionCreate)).Order("e.problem_id, e.seq").Scan(&events).Error; err != nil {
+		return nil, nil, err
+	}
+	changes := make([]domain.StageChange, 0, len(events))
+	for _, e := range events {
+		stage := domain.Stage(e.ToStage)
+		if stage == "" {
+			stage = domain.StagePlan
+		}
+		changes = append(changes, domain.StageChange{ProblemID: e.ProblemID, Stage: stage, At: e.At})
+	}
+	var measures []struct {
+		ProblemID   int64
+		Kind        string
+		Deadline    string
+		CompletedAt *time.Time
+	}
+	db = s.scoped(s.reader(ctx).Table("measures AS m").Joins("JOIN problems AS p ON p.id = m.problem_id"), campaignID, visibleToUnit)
+	if err := db.Select("m.problem_id AS problem_id, m.kind AS kind, m.deadline AS deadline, m.completed_at AS completed_at").
+		Scan(&measures).Error; err != nil {
+		return nil, nil, err
+	}
+	dues := make([]domain.MeasureDue, 0, len(measures))
+	for _, m := range measures {
+		d := domain.MeasureDue{ProblemID: m.ProblemID, Kind: domain.MeasureKind(m.Kind), Deadline: domain.Date(m.Deadline)}
+		if m.CompletedAt != nil {
+			d.CompletedAt = *m.CompletedAt
+		}
+		dues = append(dues, d)
+	}
+	return changes, dues, nil
+}
