@@ -20,6 +20,7 @@ var routeAccess = map[string]httpx.Access{
 	"GET /notifications":              httpx.Own,
 	"POST /notifications/:id/read":    httpx.Own,
 	"GET /problems":                   {Scope: httpx.ScopeProblem},
+	"GET /problems/export.xlsx":       {Scope: httpx.ScopeProblem},
 	"GET /problems/:id":               httpx.ProblemRead,
 	"GET /problems/:id/plan":          {Roles: []domain.Role{domain.RoleAdmin, domain.RoleLeader}, Scope: httpx.ScopeProblem},
 	"GET /evidence/:eid":              httpx.ProblemRead,

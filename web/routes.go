@@ -22,6 +22,7 @@ func (h *Handler) routes(r *gin.Engine, static http.FileSystem) {
 	s.GET("/dashboard", h.dashboard)
 
 	s.GET("/problems", h.problemList)
+	s.GET("/problems/export.xlsx", h.problemExport)
 	s.GET("/problems/:id", h.problemDetail)
 	s.GET("/problems/:id/plan", h.planEditor)
 

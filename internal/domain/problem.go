@@ -274,3 +274,47 @@ func (p *Problem) measureRef(m *Measure) []any {
 	}
 	return []any{"n", n, "title", m.Title}
 }
+
+// NearestDeadline is the earliest deadline of p's measures still running
+// against one, zero when none is.
+func (p Problem) NearestDeadline() Date {
+	var nearest Date
+	for i := range p.Measures {
+		m := &p.Measures[i]
+		if m.open(p.Stage) && (nearest.IsZero() || m.Deadline < nearest) {
+			nearest = m.Deadline
+		}
+	}
+	return nearest
+}
+
+// ProgressPercent is how far p's measures are, on average: a completed
+// measure (or every measure of a rectified problem) counts 100, another its
+// latest reported percent; -1 when p has no measures.
+func (p Problem) ProgressPercent() int {
+	if len(p.Measures) == 0 {
+		return -1
+	}
+	sum := 0
+	for _, m := range p.Measures {
+		switch {
+		case m.Completed || p.Stage.Rectified():
+			sum += 100
+		case m.LatestPercent != nil:
+			sum += *m.LatestPercent
+		}
+	}
+	return sum / len(p.Measures)
+}
+
+// ResponsibleLeaders are the measures' responsible leaders, each once, in
+// measure order.
+func (p Problem) ResponsibleLeaders() []string {
+	var out []string
+	for _, m := range p.Measures {
+		if m.ResponsibleLeader != "" && !slices.Contains(out, m.ResponsibleLeader) {
+			out = append(out, m.ResponsibleLeader)
+		}
+	}
+	return out
+}

@@ -90,6 +90,11 @@ func (s *Service) SearchProblems(ctx context.Context, u domain.User, q store.Pro
 	if q.Light != "" && !q.Light.Valid() {
 		return nil, 0, domain.Errorf(domain.EInvalid, "light must be red, yellow, green or closed").WithKey("light_invalid").WithField("light")
 	}
+	switch q.Sort {
+	case "", store.SortNumber, store.SortDeadline, store.SortUpdated, store.SortLead:
+	default:
+		return nil, 0, domain.Errorf(domain.EInvalid, "unknown sort %q", q.Sort).WithKey("sort_invalid", "value", q.Sort).WithField("sort")
+	}
 	q.VisibleToUnit = scope(u)
 	q.Now = s.Now()
 	problems, total, err := s.store.SearchProblems(ctx, q)

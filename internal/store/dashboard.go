@@ -23,9 +23,22 @@ type ProblemQuery struct {
 	// for ASCII; Chinese has no case).
 	Text string
 	// OldestFirst orders by last change, oldest first (queues: the problem
-	// waiting longest comes first); else by campaign and number.
+	// waiting longest comes first); else by Sort.
 	OldestFirst bool
+	// Sort orders the list: SortNumber (the default), SortDeadline (the
+	// nearest open deadline first, none last), SortUpdated, SortLead; Desc
+	// reverses it.
+	Sort string
+	Desc bool
 }
+
+// The orders a problem list can be sorted in.
+const (
+	SortNumber   = "number"
+	SortDeadline = "deadline"
+	SortUpdated  = "updated"
+	SortLead     = "lead"
+)
 
 // MaxSearchText bounds the search text.
 const MaxSearchText = 200
@@ -66,16 +79,35 @@ func (s *Store) SearchProblems(ctx context.Context, q ProblemQuery) ([]domain.Pr
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	order := "campaign_id, number"
-	if q.OldestFirst {
-		order = "updated_at, id"
-	}
+	order := listOrder(q)
 	var rows []problemRow
 	if err := db.Order(order).Offset(f.Offset).Limit(limit).Find(&rows).Error; err != nil {
 		return nil, 0, err
 	}
 	out, err := s.withMeasures(ctx, rows)
 	return out, total, err
+}
+
+// listOrder is the ORDER BY of a problem list. The nearest open deadline is
+// when the problem turns red (red_at), null when none runs.
+func listOrder(q ProblemQuery) string {
+	if q.OldestFirst {
+		return "updated_at, id"
+	}
+	dir := "ASC"
+	if q.Desc {
+		dir = "DESC"
+	}
+	switch q.Sort {
+	case SortDeadline:
+		// Problems without a running deadline come last either way.
+		return "CASE WHEN red_at IS NULL THEN 1 ELSE 0 END, red_at " + dir + ", campaign_id, number"
+	case SortUpdated:
+		return "updated_at " + dir + ", id " + dir
+	case SortLead:
+		return "lead_unit_id " + dir + ", campaign_id, number"
+	}
+	return "campaign_id " + dir + ", number " + dir
 }
 
 // lightCondition is domain.ProblemLight in SQL over the problems table, so
