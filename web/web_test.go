@@ -26,6 +26,7 @@ import (
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -52,6 +53,9 @@ const password = "password12"
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
 		(&activities.Activities{Store: st}).Register(r)

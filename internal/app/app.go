@@ -33,6 +33,7 @@ import (
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/metrics"
 	"github.com/rectify/rectify/internal/notify"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/temporalserver"
@@ -118,6 +119,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 		return nil, err
 	}
 	if a.client, err = dialTemporalWith(ctx, hostPort, cfg.TemporalNamespace, sec, a.logger, a.metrics); err != nil {
+		return nil, err
+	}
+	if err := searchattrs.Register(ctx, a.client, cfg.TemporalNamespace); err != nil {
 		return nil, err
 	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)

@@ -33,6 +33,7 @@ import (
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/notify/notifytest"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -111,6 +112,9 @@ func newRecEnv(t *testing.T) *recEnv {
 	hook := notifytest.StartWebhook(t, "hook-secret")
 	acts := &activities.Activities{Store: st, Webhook: &notify.Webhook{URL: hook.URL, Secret: "hook-secret"}}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	tc := ts.GetDefaultClient()
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
