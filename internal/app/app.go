@@ -135,6 +135,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if opts.Mode != ModeAPI {
 		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		a.worker.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 		a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 		acts := activitiesFor(a.store, cfg, a.service)
 		acts.Metrics = a.metrics

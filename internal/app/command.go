@@ -67,6 +67,7 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 	a.service.Temporal = a.client
 	a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 	a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+	a.worker.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 	activitiesFor(a.store, cfg, a.service).Register(a.worker)
 	if err := a.worker.Start(); err != nil {

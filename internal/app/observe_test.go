@@ -49,6 +49,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	tc := ts.GetDefaultClient()
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 		acts.Register(r)
 	})
 	var logs bytes.Buffer

@@ -172,6 +172,7 @@ func newFaultRig(t *testing.T, st *store.Store, apiClient, workerClient, verifyC
 	// Registered as app.Start does, with its quick sticky timeout.
 	w := worker.New(workerClient, workflows.TaskQueue, worker.Options{StickyScheduleToStartTimeout: time.Second})
 	w.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 	(&activities.Activities{Store: st, Problems: svc}).Register(w)
 	if err := w.Start(); err != nil {
