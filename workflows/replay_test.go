@@ -42,7 +42,7 @@ func historyFiles(t *testing.T) []string {
 		name string
 		runs int
 	}{
-		{"problem-lifecycle", 1}, {"problem-continued", 3}, {"report-round", 1},
+		{"problem-lifecycle", 1}, {"problem-continued", 3}, {"report-round", 1}, {"lookback-start", 1},
 		// Continued before the bounded-state change: runs still on that path.
 		{"problem-continued-v1", 3},
 		// Before the search-attributes change.
@@ -60,6 +60,7 @@ func replayer(problem, round any) worker.WorkflowReplayer {
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(problem, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
 	r.RegisterWorkflowWithOptions(round, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	return r
 }
 
