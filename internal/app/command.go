@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/rectify/rectify/internal/config"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/temporalserver"
@@ -62,6 +63,10 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 		return nil, err
 	}
 	if a.client, err = dialTemporal(ctx, hostPort, cfg.TemporalNamespace, sec, logger); err != nil {
+		return nil, err
+	}
+	// A command may be the first to start problems on this namespace.
+	if err := searchattrs.Register(ctx, a.client, cfg.TemporalNamespace); err != nil {
 		return nil, err
 	}
 	a.service.Temporal = a.client
