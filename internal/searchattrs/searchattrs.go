@@ -5,9 +5,11 @@ package searchattrs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/rectify/rectify/workflows"
@@ -39,5 +41,39 @@ func Register(ctx context.Context, c client.Client, namespace string) error {
 	}); err != nil {
 		return fmt.Errorf("register temporal search attributes (see README, \"Temporal search attributes\"): %w", err)
 	}
-	return nil
+	return awaitUsable(ctx, c, namespace)
 }
+
+// awaitUsable waits until the frontend accepts a query on the attributes:
+// it learns of new ones when it next refreshes its namespace cache (some
+// seconds), and refuses to start a workflow with them before.
+func awaitUsable(ctx context.Context, c client.Client, namespace string) error {
+	query := ""
+	for _, k := range workflows.SearchAttributeKeys() {
+		if query != "" {
+			query += " AND "
+		}
+		if k.GetValueType() == enumspb.INDEXED_VALUE_TYPE_INT {
+			query += k.GetName() + " = 0"
+		} else {
+			query += k.GetName() + " = ''"
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, usableTimeout)
+	defer cancel()
+	for {
+		_, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: namespace, Query: query})
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("temporal search attributes registered but not yet usable: %w", err)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// usableTimeout bounds the wait for new attributes, well above the
+// server's namespace cache refresh (10 s by default).
+const usableTimeout = time.Minute
