@@ -61,6 +61,25 @@ func (a *Activities) Register(r Registry) {
 	r.RegisterActivityWithOptions(a.MarkDeliveryFailed, activity.RegisterOptions{Name: workflows.MarkDeliveryFailedActivity})
 	r.RegisterActivityWithOptions(a.RequestReports, activity.RegisterOptions{Name: workflows.RequestReportsActivity})
 	r.RegisterActivityWithOptions(a.LoadRecorded, activity.RegisterOptions{Name: workflows.LoadRecordedActivity})
+	r.RegisterActivityWithOptions(a.StartLookbackProblem, activity.RegisterOptions{Name: workflows.StartLookbackProblemActivity})
+}
+
+// StartLookbackProblem puts one problem under a look-back by its workflow's
+// Update. A problem that left closed since the look-back was recorded (a
+// concurrent look-back or change) is not under this one: it is dropped.
+func (a *Activities) StartLookbackProblem(ctx context.Context, in workflows.StartLookbackProblemInput) (workflows.StartLookbackProblemResult, error) {
+	_, err := a.Problems.Act(ctx, in.ProblemID, domain.Command{
+		Action: domain.ActionStartLookback, RequestID: domain.LookbackStartRequestID(in.LookbackID, in.ProblemID),
+		Actor: in.Actor, LookbackID: in.LookbackID, Deadline: in.DueDate, Text: in.Title,
+	})
+	if domain.IsCode(err, domain.EConflict) {
+		activity.GetLogger(ctx).Warn("problem left out of a look-back", "lookback", in.LookbackID, "problem", in.ProblemID, "error", err)
+		if err := a.Store.DropLookbackProblem(ctx, in.LookbackID, in.ProblemID); err != nil {
+			return workflows.StartLookbackProblemResult{}, err
+		}
+		return workflows.StartLookbackProblemResult{Dropped: true}, nil
+	}
+	return workflows.StartLookbackProblemResult{}, err
 }
 
 // RequestReports asks every problem of a campaign in execute for its

@@ -78,6 +78,7 @@ func TestLookbacks(t *testing.T) {
 
 	var lb domain.Lookback
 	disc.Must(t, 201, "POST", "/api/v1/lookbacks", single, "Idempotency-Key", "lb-1").Decode(t, &lb)
+	waitStarted(t, disc, lb.ID)
 	if lb.Total != 1 || lb.Concluded != 0 || lb.Problems[0].ProblemID != p1 || lb.Problems[0].Status != "pending" || !slices.Equal(lb.ReviewerIDs, []int64{me.ID}) {
 		t.Fatalf("look-back = %+v", lb)
 	}
@@ -152,6 +153,7 @@ func TestLookbacks(t *testing.T) {
 	// Every closed problem of unit B, confirmed one by one.
 	var unitLB domain.Lookback
 	disc.Must(t, 201, "POST", "/api/v1/lookbacks", map[string]any{"title": "养老回头看", "due_date": due, "campaign_id": campaign.ID, "unit_id": unitB.ID}).Decode(t, &unitLB)
+	waitStarted(t, disc, unitLB.ID)
 	if unitLB.Total != 2 || unitLB.Problems[0].ProblemID != p3 || unitLB.Problems[1].ProblemID != p4 {
 		t.Fatalf("unit look-back = %+v", unitLB)
 	}
@@ -176,6 +178,7 @@ func TestLookbacks(t *testing.T) {
 	for range 2 {
 		var s domain.Lookback
 		disc.Must(t, 201, "POST", "/api/v1/lookbacks", sample).Decode(t, &s)
+		waitStarted(t, disc, s.ID)
 		var got []int64
 		for _, sp := range s.Problems {
 			got = append(got, sp.ProblemID)
@@ -247,3 +250,14 @@ func hasNotice(t *testing.T, c apitest.Client, kind domain.NoticeKind, n int) bo
 // justifiedClosure requests closure with a written justification in place
 // of evidence for measure 1.
 var justifiedClosure = map[string]any{"summary": "申请销号", "justifications": map[string]string{"1": "以印发文件为准"}}
+
+// waitStarted waits until the look-back's start has put every problem
+// under review: the request answers before it does.
+func waitStarted(t *testing.T, c apitest.Client, lookbackID int64) {
+	t.Helper()
+	waitFor(t, 20*time.Second, "the look-back's problems under review", func() bool {
+		var lb domain.Lookback
+		c.Must(t, 200, "GET", "/api/v1/lookbacks/"+id(lookbackID), nil).Decode(t, &lb)
+		return lb.Started == lb.Total
+	})
+}

@@ -650,6 +650,15 @@ func testLookback(t *testing.T, e *env, b *browser) {
 	}
 	lbPage := strings.SplitN(b.location(), "?", 2)[0]
 	card := fmt.Sprintf("#lbp-%d", e.p1.ID)
+	// The request answers before the problem is under review: the page
+	// says so until the start is done.
+	for i := 0; strings.Contains(b.text(`#lb-summary`), "正在发起"); i++ {
+		if i == 100 {
+			t.Fatalf("the look-back's start never ended: %q", b.text(`#lb-summary`))
+		}
+		time.Sleep(100 * time.Millisecond)
+		b.open(lbPage)
+	}
 	if got := b.text(`#lb-summary`); !strings.Contains(got, "已出结论 0 / 共 1") {
 		t.Fatalf("look-back summary %q", got)
 	}

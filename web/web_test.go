@@ -28,6 +28,7 @@ import (
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/blob"
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -54,12 +55,18 @@ const password = "password12"
 func newEnv(t *testing.T, st *store.Store) *env {
 	t.Helper()
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
+	acts := &activities.Activities{Store: st}
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
-		(&activities.Activities{Store: st}).Register(r)
+		r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
+		acts.Register(r)
 	})
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(st, ts.GetDefaultClient(), logger, time.Hour)
+	acts.Problems = svc // the look-back start acts on problems
 	svc.Blobs = &blob.Local{Dir: t.TempDir()}
 	handler, err := app.NewHandler(svc, logger, app.HandlerOptions{})
 	if err != nil {

@@ -168,6 +168,9 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 	if err := w.setup(ctx); err != nil {
 		return err
 	}
+	// Runs from before search attributes neither set them nor wake when the
+	// light changes.
+	withAttributes := workflow.GetVersion(ctx, searchAttributesChange, workflow.DefaultVersion, 1) >= 1
 	limit := in.HistoryLimit
 	if limit <= 0 {
 		limit = DefaultHistoryLimit
@@ -191,6 +194,16 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 		due, next := domain.DueNotices(&w.problem, workflow.Now(ctx), w.wasSent)
 		if len(due) > 0 {
 			continue // more fell due while the last ones were delivered
+		}
+		if withAttributes {
+			// Every decision and every timer comes back here, so this keeps
+			// the attributes current; the light also changes with time alone.
+			if err := w.upsertSearchAttributes(ctx); err != nil {
+				return err
+			}
+			if at := w.problem.NextLightChange(workflow.Now(ctx)); !at.IsZero() && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
 		}
 		var err error
 		if next.IsZero() {

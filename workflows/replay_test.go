@@ -42,9 +42,11 @@ func historyFiles(t *testing.T) []string {
 		name string
 		runs int
 	}{
-		{"problem-lifecycle", 1}, {"problem-continued", 3}, {"report-round", 1},
+		{"problem-lifecycle", 1}, {"problem-continued", 3}, {"report-round", 1}, {"lookback-start", 1},
 		// Continued before the bounded-state change: runs still on that path.
 		{"problem-continued-v1", 3},
+		// Before the search-attributes change.
+		{"problem-lifecycle-v1", 1}, {"problem-continued-v2", 3},
 	} {
 		if count[want.name] < want.runs {
 			t.Errorf("%d recorded histories of %s, want at least %d", count[want.name], want.name, want.runs)
@@ -58,6 +60,7 @@ func replayer(problem, round any) worker.WorkflowReplayer {
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(problem, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
 	r.RegisterWorkflowWithOptions(round, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	return r
 }
 

@@ -33,6 +33,7 @@ import (
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/metrics"
 	"github.com/rectify/rectify/internal/notify"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/temporalserver"
@@ -120,6 +121,9 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if a.client, err = dialTemporalWith(ctx, hostPort, cfg.TemporalNamespace, sec, a.logger, a.metrics); err != nil {
 		return nil, err
 	}
+	if err := searchattrs.Register(ctx, a.client, cfg.TemporalNamespace); err != nil {
+		return nil, err
+	}
 	a.service = service.New(a.store, a.client, a.logger, cfg.TokenTTL)
 	a.service.Metrics = a.metrics
 	if cfg.ImportConcurrency > 0 {
@@ -131,6 +135,7 @@ func Start(ctx context.Context, opts Options) (_ *App, err error) {
 	if opts.Mode != ModeAPI {
 		a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 		a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		a.worker.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 		a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 		acts := activitiesFor(a.store, cfg, a.service)
 		acts.Metrics = a.metrics

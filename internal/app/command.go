@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/rectify/rectify/internal/config"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/temporalserver"
@@ -64,9 +65,14 @@ func OpenCommand(ctx context.Context, cfg config.Config, logger *slog.Logger, wi
 	if a.client, err = dialTemporal(ctx, hostPort, cfg.TemporalNamespace, sec, logger); err != nil {
 		return nil, err
 	}
+	// A command may be the first to start problems on this namespace.
+	if err := searchattrs.Register(ctx, a.client, cfg.TemporalNamespace); err != nil {
+		return nil, err
+	}
 	a.service.Temporal = a.client
 	a.worker = worker.New(a.client, workflows.TaskQueue, workerOptions())
 	a.worker.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+	a.worker.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	a.worker.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 	activitiesFor(a.store, cfg, a.service).Register(a.worker)
 	if err := a.worker.Start(); err != nil {

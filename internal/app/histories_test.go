@@ -33,6 +33,7 @@ import (
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/notify"
 	"github.com/rectify/rectify/internal/notify/notifytest"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -54,7 +55,7 @@ var historyDir = filepath.Join("..", "..", "workflows", "testdata", "histories")
 const chainHistoryLimit = 25
 
 // TestRecordHistories drives a problem through its whole life, a problem
-// that continues as new several times and a report round, all through the
+// that continues as new several times, a report round and a look-back's start, all through the
 // HTTP API on an embedded Temporal server, and writes every run's history.
 func TestRecordHistories(t *testing.T) {
 	if !*recordHistories {
@@ -63,7 +64,7 @@ func TestRecordHistories(t *testing.T) {
 	e := newRecEnv(t)
 	lifecycle, campaign := e.lifecycle(t)
 	round := e.reportRound(t, campaign)
-	e.closeLifecycle(t, lifecycle)
+	lookback := e.closeLifecycle(t, lifecycle)
 	chained := e.continuedProblem(t)
 	if len(chained.runs) < 3 {
 		t.Fatalf("the chained problem ran %d times, want at least 3", len(chained.runs))
@@ -74,6 +75,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 	e.write(t, "problem-lifecycle", e.runs(t, workflows.ProblemWorkflowID(lifecycle), ""))
 	e.write(t, "report-round", e.runs(t, round.ID, round.RunID))
+	e.write(t, "lookback-start", e.runs(t, workflows.LookbackStartWorkflowID(lookback), ""))
 	e.write(t, "problem-continued", e.runs(t, chained.workflowID, chained.runs[0]))
 }
 
@@ -111,9 +113,13 @@ func newRecEnv(t *testing.T) *recEnv {
 	hook := notifytest.StartWebhook(t, "hook-secret")
 	acts := &activities.Activities{Store: st, Webhook: &notify.Webhook{URL: hook.URL, Secret: "hook-secret"}}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	tc := ts.GetDefaultClient()
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 		r.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 		acts.Register(r)
 	})
@@ -203,7 +209,7 @@ func (e *recEnv) lifecycle(t *testing.T) (int64, int64) {
 
 // closeLifecycle takes the lifecycle problem on from execute: closure
 // rejected then approved, a look-back that reopens it, closed again.
-func (e *recEnv) closeLifecycle(t *testing.T, pid int64) {
+func (e *recEnv) closeLifecycle(t *testing.T, pid int64) (lookbackID int64) {
 	t.Helper()
 	pp := "/api/v1/problems/" + histID(pid)
 	var p domain.Problem
@@ -219,6 +225,10 @@ func (e *recEnv) closeLifecycle(t *testing.T, pid int64) {
 
 	var lb domain.Lookback
 	e.disc.Must(t, 201, "POST", "/api/v1/lookbacks", map[string]any{"title": "回头看", "due_date": histDate(1, 0), "problem_ids": []any{pid}}).Decode(t, &lb)
+	// The request answers before the problem is under review.
+	if err := e.temporal.GetWorkflow(e.ctx, workflows.LookbackStartWorkflowID(lb.ID), "").Get(e.ctx, nil); err != nil {
+		t.Fatalf("look-back start: %v", err)
+	}
 	lp := "/api/v1/lookbacks/" + histID(lb.ID) + "/problems/" + histID(pid)
 	e.disc.Must(t, 201, "POST", lp+"/requests", map[string]any{"text": "请提供台账"})
 	e.ua.Must(t, 201, "POST", lp+"/answers", map[string]any{"text": "已报送台账"})
@@ -235,6 +245,7 @@ func (e *recEnv) closeLifecycle(t *testing.T, pid int64) {
 		"start_lookback", "request_material", "answer_material", "conclude_lookback",
 		"complete_measure", "request_closure", "approve_closure")
 	e.settle(t)
+	return lb.ID
 }
 
 // reportRound sets a schedule on the campaign, triggers a round and waits

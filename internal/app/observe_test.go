@@ -26,6 +26,7 @@ import (
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/logging"
 	"github.com/rectify/rectify/internal/metrics"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store/storetest"
 	"github.com/rectify/rectify/workflows"
@@ -42,9 +43,13 @@ func TestMetricsEndpoint(t *testing.T) {
 	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{
 		MetricsHandler: m.Temporal(), ContextPropagators: []workflow.ContextPropagator{logging.Propagator{}},
 	}))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	tc := ts.GetDefaultClient()
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
 		r.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+		r.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 		acts.Register(r)
 	})
 	var logs bytes.Buffer

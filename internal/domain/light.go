@@ -109,3 +109,21 @@ func ProblemLight(p Problem, warning time.Duration, now time.Time) Light {
 	}
 	return LightGreen
 }
+
+// LightAt is p's light at now under its own policy's warning window.
+func (p Problem) LightAt(now time.Time) Light {
+	return ProblemLight(p, p.Policy.WithDefaults().WarningWindow, now)
+}
+
+// NextLightChange is the first time after now at which p's light changes
+// (as long as nothing else does), the zero time for never.
+func (p *Problem) NextLightChange(now time.Time) time.Time {
+	yellowAt, redAt := p.LightTimes(p.Policy.WithDefaults().WarningWindow)
+	var next time.Time
+	for _, t := range []time.Time{yellowAt, redAt} {
+		if !t.IsZero() && t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	return next
+}

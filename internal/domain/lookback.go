@@ -369,6 +369,9 @@ type Lookback struct {
 	Problems    []LookbackProblem `json:"problems"`
 	Concluded   int               `json:"concluded"`
 	Total       int               `json:"total"`
+	// Started counts the problems already put under review: the start
+	// runs after the request that asked for it is answered.
+	Started int `json:"started"`
 	// Complete is true once every problem is concluded.
 	Complete bool `json:"complete"`
 }
@@ -409,4 +412,11 @@ type LookbackStats struct {
 	Confirmed  int    `json:"confirmed"`
 	Reopened   int    `json:"reopened"`
 	Pending    int    `json:"pending"`
+}
+
+// LookbackStartRequestID is the request ID that puts a problem under a
+// look-back: each problem is started once per look-back, however often the
+// start is retried.
+func LookbackStartRequestID(lookbackID, problemID int64) string {
+	return fmt.Sprintf("lookback:%d:p%d", lookbackID, problemID)
 }

@@ -40,6 +40,7 @@ import (
 	"github.com/rectify/rectify/internal/app"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/faultproxy"
+	"github.com/rectify/rectify/internal/searchattrs"
 	"github.com/rectify/rectify/internal/service"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
@@ -64,6 +65,9 @@ func TestPostgresOutage(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	direct := ts.GetDefaultClient()
 	rig := newFaultRig(t, st, direct, direct, direct)
 
@@ -83,6 +87,9 @@ func TestTemporalOutage(t *testing.T) {
 		t.Skip("runs an embedded Temporal server")
 	}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	if err := searchattrs.Register(context.Background(), ts.GetDefaultClient(), ts.GetDefaultNamespace()); err != nil {
+		t.Fatal(err)
+	}
 	proxy := faultproxy.Start(t, ts.GetFrontendHostPort())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -165,6 +172,7 @@ func newFaultRig(t *testing.T, st *store.Store, apiClient, workerClient, verifyC
 	// Registered as app.Start does, with its quick sticky timeout.
 	w := worker.New(workerClient, workflows.TaskQueue, worker.Options{StickyScheduleToStartTimeout: time.Second})
 	w.RegisterWorkflowWithOptions(workflows.ProblemWorkflow, workflow.RegisterOptions{Name: workflows.ProblemWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.LookbackStartWorkflow, workflow.RegisterOptions{Name: workflows.LookbackStartWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.ReportRoundWorkflow, workflow.RegisterOptions{Name: workflows.ReportRoundWorkflowName})
 	(&activities.Activities{Store: st, Problems: svc}).Register(w)
 	if err := w.Start(); err != nil {

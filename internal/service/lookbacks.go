@@ -3,10 +3,13 @@ package service
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/workflows"
 )
 
 // Look-backs (回头看): the discipline group reviews closed problems. Each
@@ -14,9 +17,9 @@ import (
 // which problems a look-back covers and how each ended.
 
 // StartLookback resolves the scope to closed problems, records the
-// look-back, then puts each problem under review by an Update whose request
-// ID derives from the look-back and the problem. With the same idemKey a
-// retry finds the same look-back and resends only what did not arrive.
+// look-back and starts the workflow that puts each problem under review; it
+// answers without waiting for them (Lookback.Started counts them). With the
+// same idemKey a retry finds the same look-back and the same start.
 func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.NewLookback, idemKey string) (domain.Lookback, error) {
 	if err := domain.RequireRole(u, "start a look-back", domain.RoleDiscipline); err != nil {
 		return domain.Lookback{}, err
@@ -48,33 +51,30 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 			return domain.Lookback{}, err
 		}
 	}
-	// Send from what was recorded, so that a retry puts the same problems
+	// Start from what was recorded, so that a retry puts the same problems
 	// under review with the same due date whatever its body says.
 	recorded, err := s.store.Lookback(ctx, id, 0)
 	if err != nil {
 		return domain.Lookback{}, err
 	}
-	in.DueDate, in.Title = recorded.DueDate, recorded.Title
+	start := workflows.LookbackStartInput{LookbackID: id, Actor: u.Actor(), Title: recorded.Title, DueDate: recorded.DueDate}
 	for _, p := range recorded.Problems {
-		if p.Status != domain.LookbackPending {
-			continue
-		}
-		_, err := s.Act(ctx, p.ProblemID, domain.Command{
-			Action: domain.ActionStartLookback, RequestID: fmt.Sprintf("lookback:%d:p%d", id, p.ProblemID),
-			Actor: u.Actor(), LookbackID: id, Deadline: in.DueDate, Text: in.Title,
-		})
-		if domain.IsCode(err, domain.EConflict) {
-			// The problem left closed between the check and the Update (a
-			// concurrent look-back or change): it is not under this one.
-			s.Logger.WarnContext(ctx, "problem left out of a look-back", slog.Int64("lookback", id), slog.Int64("problem", p.ProblemID), slog.Any("error", err))
-			if err := s.store.DropLookbackProblem(ctx, id, p.ProblemID); err != nil {
-				return domain.Lookback{}, err
-			}
-		} else if err != nil {
-			return domain.Lookback{}, err
+		if p.Status == domain.LookbackPending {
+			start.ProblemIDs = append(start.ProblemIDs, p.ProblemID)
 		}
 	}
-	return s.store.Lookback(ctx, id, 0)
+	startCtx, cancel := s.temporalContext(ctx)
+	defer cancel()
+	// A start still running is joined; one that ended is run again, which
+	// applies nothing twice.
+	if _, err := s.Temporal.ExecuteWorkflow(startCtx, client.StartWorkflowOptions{
+		ID:                       workflows.LookbackStartWorkflowID(id),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.LookbackStartWorkflowName, start); err != nil {
+		return domain.Lookback{}, s.temporalError(err, 0)
+	}
+	return recorded, nil
 }
 
 // createLookback resolves the scope and records the look-back.

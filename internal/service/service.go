@@ -207,6 +207,7 @@ func (s *Service) startWorkflow(ctx context.Context, p domain.Problem) error {
 		TaskQueue: workflows.TaskQueue,
 		// A second start of the same problem is a no-op.
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    workflows.SearchAttributes(p, s.Now()),
 	}, workflows.ProblemWorkflowName, workflows.ProblemInput{Problem: p})
 	if err != nil {
 		return s.temporalError(err, p.ID)

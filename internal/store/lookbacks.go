@@ -190,6 +190,18 @@ func (s *Store) Lookback(ctx context.Context, id, visibleToUnit int64) (domain.L
 			return domain.Lookback{}, err
 		}
 	}
+	if len(ids) > 0 {
+		reqs := make([]string, len(ids))
+		for i, pid := range ids {
+			reqs[i] = domain.LookbackStartRequestID(id, pid)
+		}
+		var started int64
+		if err := s.reader(ctx).Model(&eventRow{}).Where("problem_id IN ? AND action = ? AND request_id IN ?", ids,
+			string(domain.ActionStartLookback), reqs).Count(&started).Error; err != nil {
+			return domain.Lookback{}, err
+		}
+		lb.Started = int(started)
+	}
 	for _, e := range events {
 		var payload struct {
 			LookbackID int64 `json:"lookback_id"`
