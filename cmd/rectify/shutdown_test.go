@@ -49,7 +49,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 
 	metricsBody := get(t, c.BaseURL+"/metrics")
-	for _, want := range []string{`rectify_workflow_actions_total{kind="submit_plan",result="accepted"} 1`, "temporal_request_total{", "go_goroutines "} {
+	for _, want := range []string{`rectify_workflow_actions_total{kind="submit_plan",result="accepted"} 1`, "temporal_request{", "go_goroutines "} {
 		if !strings.Contains(metricsBody, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}

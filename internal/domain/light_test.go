@@ -38,7 +38,7 @@ func TestLightOverTime(t *testing.T) {
 	}
 	closed := p
 	closed.Stage = domain.StageClosed
-	if got, next := closed.LightAt(due), closed.NextLightChange(yellow.Add(-time.Hour)); got != domain.LightGreen || !next.IsZero() {
-		t.Errorf("closed: light %s, next change %v; want green, never", got, next)
+	if got, next := closed.LightAt(due), closed.NextLightChange(yellow.Add(-time.Hour)); got != domain.LightClosed || !next.IsZero() {
+		t.Errorf("closed: light %s, next change %v; want closed, never", got, next)
 	}
 }
