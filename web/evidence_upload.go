@@ -108,12 +108,15 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 	}
 	back := localPath(values.Get("back"), "/problems/"+itoa(problemID))
 	key := "u" + itoa(u.ID) + ":evidence:" + rid
-	if !h.seen.first(key, h.svc.Now()) {
+	if first, err := h.svc.FirstUse(c.Request.Context(), key); err != nil {
+		fail(err)
+		return
+	} else if !first {
 		redirectDone(c, back, "add_evidence") // a double submit: stored once
 		return
 	}
 	if _, err := h.svc.AddEvidence(c.Request.Context(), u, in, h.evidenceLimit); err != nil {
-		h.seen.forget(key)
+		_ = h.svc.ForgetUse(c.Request.Context(), key)
 		fail(httpx.UploadError(err))
 		return
 	}

@@ -23,14 +23,18 @@ func (h *Handler) outcomeAdd(c *gin.Context) {
 	u := currentUser(c)
 	key := "u" + itoa(u.ID) + ":outcome:" + c.PostForm("request_id")
 	err = formRequestID(c)
-	if err == nil && !h.seen.first(key, h.svc.Now()) {
+	first := false
+	if err == nil {
+		first, err = h.svc.FirstUse(c.Request.Context(), key)
+	}
+	if err == nil && !first {
 		redirectDone(c, "/problems/"+itoa(problemID), "add_outcome")
 		return
 	}
 	if err == nil {
 		err = h.addOutcome(c, u, problemID)
 		if err != nil {
-			h.seen.forget(key)
+			_ = h.svc.ForgetUse(c.Request.Context(), key)
 		}
 	}
 	if err != nil {

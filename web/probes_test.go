@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -80,4 +81,28 @@ func TestProbes(t *testing.T) {
 			t.Fatalf("unknown username %v, wrong password %v: names can be told apart by timing", unknown, wrong)
 		}
 	})
+}
+
+// TestReplicasShareForms: two web replicas over one database accept each
+// other's forms (the CSRF key is shared, not per process).
+func TestReplicasShareForms(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	replica := func() string {
+		h, err := web.New(e.svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		must(t, err)
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	a, b := replica(), replica()
+	c := browserClient(t)
+	_, page := get(t, c, a+"/login")
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on replica A's login page")
+	}
+	resp, _ := post(t, c, b+"/login", url.Values{"csrf_token": {m[1]}, "username": {"ub"}, "password": {password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("replica B refused replica A's login form: %d", resp.StatusCode)
+	}
 }

@@ -4,7 +4,7 @@
 package web
 
 import (
-	"crypto/rand"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,26 +35,30 @@ type Handler struct {
 	// pages maps a page name to its template set (layout, partials, page).
 	pages map[string]*template.Template
 	cat   catalogue
-	// csrfKey signs CSRF tokens; a new key per process invalidates open
-	// forms on restart, which is acceptable (the form re-renders).
+	// csrfKey signs CSRF tokens. It is kept in the database, so that a
+	// form rendered by one replica is accepted by another and a restart
+	// keeps open forms valid.
 	csrfKey []byte
 	router  *gin.Engine
-	// seen holds request IDs of forms that are not idempotent by
-	// themselves (a report round).
-	seen seenIDs
 	// evidenceLimit bounds one evidence file (WithEvidenceLimit).
 	evidenceLimit int64
 	// trustedProxies may say the browser used HTTPS (WithTrustedProxies).
 	trustedProxies []netip.Prefix
 }
 
+// csrfKeySetting names the CSRF key in the settings every replica reads.
+const csrfKeySetting = "web.csrf_key"
+
 // New builds the templates, the catalogue and the router.
 func New(svc *service.Service, logger *slog.Logger) (*Handler, error) {
-	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), csrfKey: make([]byte, 32), evidenceLimit: domain.DefaultEvidenceMaxBytes}
-	if _, err := rand.Read(h.csrfKey); err != nil {
+	h := &Handler{svc: svc, logger: logger, cat: newCatalogue(), evidenceLimit: domain.DefaultEvidenceMaxBytes}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	key, err := svc.SharedSecret(ctx, csrfKeySetting)
+	if err != nil {
 		return nil, fmt.Errorf("web: csrf key: %w", err)
 	}
-	var err error
+	h.csrfKey = []byte(key)
 	if h.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

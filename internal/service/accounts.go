@@ -9,24 +9,32 @@ import (
 	"github.com/rectify/rectify/internal/domain"
 )
 
-// LoginLimits holds the failed-login counters: per username (5 failures in
-// 15 minutes lock it for 15 minutes) and per client address (a looser 20,
-// since one office may sit behind one address). They live in memory: one
-// process counts its own attempts; a restart forgets them.
+// LoginLimit is one failed-login rule: Max failures within Window lock a
+// key for Lockout. The counters live in the database, so that every API
+// replica counts the same attempts and a restart forgets none.
+type LoginLimit struct {
+	// Prefix keeps one rule's keys apart from another's.
+	Prefix          string
+	Max             int
+	Window, Lockout time.Duration
+}
+
+// LoginLimits are the rules per username (5 failures in 15 minutes lock it
+// for 15 minutes) and per client address (a looser 20, since one office may
+// sit behind one address).
 type LoginLimits struct {
-	User *auth.Limiter
-	IP   *auth.Limiter
+	User, IP LoginLimit
 }
 
 // DefaultLoginLimits returns the limits described on LoginLimits.
 func DefaultLoginLimits() LoginLimits {
 	return LoginLimits{
-		User: auth.NewLimiter(5, 15*time.Minute, 15*time.Minute),
-		IP:   auth.NewLimiter(20, 15*time.Minute, 15*time.Minute),
+		User: LoginLimit{Prefix: "user:", Max: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
+		IP:   LoginLimit{Prefix: "ip:", Max: 20, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
 	}
 }
 
-// limited pairs each limiter with its key for one login attempt.
+// limited pairs each rule with its key for one login attempt.
 func (l LoginLimits) limited(username, ip string) []limitKey {
 	keys := []limitKey{{l.User, strings.ToLower(strings.TrimSpace(username))}}
 	if ip != "" {
@@ -36,8 +44,16 @@ func (l LoginLimits) limited(username, ip string) []limitKey {
 }
 
 type limitKey struct {
-	limiter *auth.Limiter
-	key     string
+	limit LoginLimit
+	key   string
+}
+
+func (s *Service) lockedUntil(ctx context.Context, k limitKey, now time.Time) (time.Time, bool, error) {
+	return s.store.LoginLockedUntil(ctx, k.limit.Prefix+k.key, now)
+}
+
+func (s *Service) loginFailed(ctx context.Context, k limitKey, now time.Time) (time.Time, error) {
+	return s.store.LoginFailed(ctx, k.limit.Prefix+k.key, now, k.limit.Max, k.limit.Window, k.limit.Lockout)
 }
 
 // LoginFrom is Login from the client address ip (empty: unknown). While
@@ -48,7 +64,9 @@ func (s *Service) LoginFrom(ctx context.Context, username, password, ip string) 
 	now := s.Now()
 	keys := s.Logins.limited(username, ip)
 	for _, k := range keys {
-		if until, locked := k.limiter.LockedUntil(k.key, now); locked {
+		if until, locked, err := s.lockedUntil(ctx, k, now); err != nil {
+			return "", domain.User{}, err
+		} else if locked {
 			return "", domain.User{}, domain.TooManyLogins(until)
 		}
 	}
@@ -56,7 +74,11 @@ func (s *Service) LoginFrom(ctx context.Context, username, password, ip string) 
 	if domain.IsCode(err, domain.EUnauthorized) {
 		var lockedUntil time.Time
 		for _, k := range keys {
-			if until := k.limiter.Fail(k.key, now); until.After(lockedUntil) {
+			until, ferr := s.loginFailed(ctx, k, now)
+			if ferr != nil {
+				return "", domain.User{}, ferr
+			}
+			if until.After(lockedUntil) {
 				lockedUntil = until
 			}
 		}
@@ -67,7 +89,9 @@ func (s *Service) LoginFrom(ctx context.Context, username, password, ip string) 
 	} else if err != nil {
 		return "", domain.User{}, err
 	}
-	s.Logins.User.Reset(keys[0].key)
+	if err := s.store.LoginSucceeded(ctx, s.Logins.User.Prefix+keys[0].key); err != nil {
+		return "", domain.User{}, err
+	}
 	return token, u, nil
 }
 
@@ -77,8 +101,10 @@ func (s *Service) LoginFrom(ctx context.Context, username, password, ip string) 
 // failed login, so a stolen session cannot be used to guess it.
 func (s *Service) ChangePassword(ctx context.Context, u domain.User, token, current, next string) error {
 	now := s.Now()
-	key := strings.ToLower(u.Username)
-	if until, locked := s.Logins.User.LockedUntil(key, now); locked {
+	key := limitKey{s.Logins.User, strings.ToLower(u.Username)}
+	if until, locked, err := s.lockedUntil(ctx, key, now); err != nil {
+		return err
+	} else if locked {
 		return domain.TooManyLogins(until)
 	}
 	_, hash, err := s.store.UserCredentials(ctx, u.Username)
@@ -92,7 +118,9 @@ func (s *Service) ChangePassword(ctx context.Context, u domain.User, token, curr
 		}
 	}
 	if !ok {
-		if until := s.Logins.User.Fail(key, now); !until.IsZero() {
+		if until, err := s.loginFailed(ctx, key, now); err != nil {
+			return err
+		} else if !until.IsZero() {
 			return domain.TooManyLogins(until)
 		}
 		return domain.Errorf(domain.EForbidden, "the current password is wrong").WithKey("password_wrong").WithField("current_password")

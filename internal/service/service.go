@@ -404,3 +404,21 @@ func (s *Service) Campaigns(ctx context.Context) ([]domain.Campaign, error) {
 func (s *Service) Campaign(ctx context.Context, id int64) (domain.CampaignSummary, error) {
 	return s.store.Campaign(ctx, id)
 }
+
+// SharedSecret returns the secret stored under name, made on first use, the
+// same for every replica (e.g. the web's CSRF key).
+func (s *Service) SharedSecret(ctx context.Context, name string) (string, error) {
+	return s.store.SharedSecret(ctx, name)
+}
+
+// FirstUse reports whether key (a form's or a request's idempotency key,
+// scoped by the caller) is used for the first time within a day, across
+// every replica; ForgetUse lets a failed use be retried.
+func (s *Service) FirstUse(ctx context.Context, key string) (bool, error) {
+	return s.store.FirstUse(ctx, key, s.Now())
+}
+
+// ForgetUse drops key (see FirstUse).
+func (s *Service) ForgetUse(ctx context.Context, key string) error {
+	return s.store.ForgetUse(ctx, key)
+}

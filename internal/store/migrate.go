@@ -25,6 +25,12 @@ const migrationLockID = 0x5265637469 // "Recti"
 
 // models are the gorm models the migrations must match (migrate_test.go).
 func models() []any {
+	return append(legacyModels(), &idempotencyRow{}, &loginFailureRow{}, &loginLockoutRow{})
+}
+
+// legacyModels are the tables of migration 1, the schema a database made
+// before migrations were versioned has.
+func legacyModels() []any {
 	return []any{
 		&unitRow{}, &userRow{}, &sessionRow{}, &campaignRow{}, &problemRow{},
 		&measureRow{}, &measureUnitRow{}, &eventRow{}, &progressRow{}, &settingRow{}, &narrativeRow{}, &notificationRow{}, &deliveryRow{}, &evidenceRow{}, &outcomeRow{},
@@ -86,7 +92,7 @@ func (s *Store) adoptLegacy(ctx context.Context, db *sql.DB, dialect goose.Diale
 		return nil
 	}
 	var missing []string
-	for _, model := range models() {
+	for _, model := range legacyModels() {
 		stmt := &gorm.Statement{DB: s.db}
 		if err := stmt.Parse(model); err != nil {
 			return err

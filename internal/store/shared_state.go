@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// What replicas of the API and worker must share lives here, never in one
+// process's memory.
+
+type idempotencyRow struct {
+	Key       string    `gorm:"primaryKey;size:200"`
+	CreatedAt time.Time `gorm:"not null;index"`
+}
+
+func (idempotencyRow) TableName() string { return "idempotency_keys" }
+
+type loginFailureRow struct {
+	ID  int64     `gorm:"primaryKey"`
+	Key string    `gorm:"size:200;not null;index:idx_login_failure_key,priority:1"`
+	At  time.Time `gorm:"not null;index:idx_login_failure_key,priority:2"`
+}
+
+func (loginFailureRow) TableName() string { return "login_failures" }
+
+type loginLockoutRow struct {
+	Key   string    `gorm:"primaryKey;size:200"`
+	Until time.Time `gorm:"not null"`
+}
+
+func (loginLockoutRow) TableName() string { return "login_lockouts" }
+
+// IdempotencyWindow is how long a key is remembered.
+const IdempotencyWindow = 24 * time.Hour
+
+// FirstUse records key and reports whether this is its first use within
+// IdempotencyWindow, atomically across replicas: of two concurrent uses
+// exactly one is first. Keys older than the window are swept as it goes.
+func (s *Store) FirstUse(ctx context.Context, key string, now time.Time) (bool, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Where("created_at < ?", now.Add(-IdempotencyWindow).UTC()).Delete(&idempotencyRow{}).Error; err != nil {
+		return false, err
+	}
+	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&idempotencyRow{Key: key, CreatedAt: now.UTC()})
+	return res.RowsAffected == 1, res.Error
+}
+
+// ForgetUse drops key, so that a use that failed may be retried.
+func (s *Store) ForgetUse(ctx context.Context, key string) error {
+	return s.db.WithContext(ctx).Where("key = ?", key).Delete(&idempotencyRow{}).Error
+}
+
+// SharedSecret returns the secret stored under name, making one (32 random
+// bytes, hex) on first use; every replica reads the same one.
+func (s *Store) SharedSecret(ctx context.Context, name string) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&settingRow{Name: name, Value: hex.EncodeToString(b)}).Error
+	if err != nil {
+		return "", err
+	}
+	return s.Setting(ctx, name)
+}
+
+// LoginLockedUntil returns when key's lockout ends, and whether it is
+// locked at now.
+func (s *Store) LoginLockedUntil(ctx context.Context, key string, now time.Time) (time.Time, bool, error) {
+	var row loginLockoutRow
+	err := s.db.WithContext(ctx).Where("key = ? AND until > ?", key, now.UTC()).Limit(1).Find(&row).Error
+	return row.Until, err == nil && row.Key != "", err
+}
+
+// LoginFailed records a failure of key at now; with max failures within
+// window it locks key until now+lockout and returns that time (zero when
+// this failure does not lock it).
+func (s *Store) LoginFailed(ctx context.Context, key string, now time.Time, max int, window, lockout time.Duration) (time.Time, error) {
+	var until time.Time
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("key = ? AND at <= ?", key, now.Add(-window).UTC()).Delete(&loginFailureRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&loginFailureRow{Key: key, At: now.UTC()}).Error; err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Model(&loginFailureRow{}).Where("key = ?", key).Count(&n).Error; err != nil {
+			return err
+		}
+		if int(n) < max {
+			return nil
+		}
+		until = now.Add(lockout)
+		if err := tx.Where("key = ?", key).Delete(&loginFailureRow{}).Error; err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&loginLockoutRow{Key: key, Until: until.UTC()}).Error
+	})
+	return until, err
+}
+
+// LoginSucceeded clears key's failures.
+func (s *Store) LoginSucceeded(ctx context.Context, key string) error {
+	return s.db.WithContext(ctx).Where("key = ?", key).Delete(&loginFailureRow{}).Error
+}
