@@ -399,6 +399,24 @@ func testBrowser(t *testing.T, e *env) {
 	}
 	b.open(fmt.Sprintf("/dashboard?campaign_id=%d", e.campaign.ID))
 	b.screenshot("12-dashboard-phone")
+	// The phone menu is a real button: folded at first, opened from the
+	// keyboard, and the navigation marks the page it is on.
+	eval := func(js string) string {
+		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+		must(t, err)
+		return v
+	}
+	navShown := func() string { return eval(`getComputedStyle(document.getElementById("main-nav")).display`) }
+	if d := navShown(); d != "none" {
+		t.Fatalf("the phone menu shows before it is opened (%s)", d)
+	}
+	must(t, chromedp.Do(b.ctx, chromedp.Focus(css(`button.nav-toggle`)), chromedp.KeyEvent("\r")))
+	expanded := eval(`document.querySelector("button.nav-toggle").getAttribute("aria-expanded")`)
+	current := eval(`document.querySelector('#main-nav a[aria-current="page"]').getAttribute("href")`)
+	if d := navShown(); d == "none" || expanded != "true" || current != "/dashboard" {
+		t.Fatalf("after Enter on the menu button: nav %s, aria-expanded %s, current page %q", d, expanded, current)
+	}
+	b.screenshot("12b-menu-open-phone")
 	b.open(p1)
 	b.screenshot("13-problem-phone")
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,17 +16,32 @@ const inboxSize = 200
 type inboxView struct {
 	Items  []domain.Notification
 	Unread int64
+	// Kinds are the kinds the inbox holds, for its filter; Kind the one
+	// shown ("" for all).
+	Kinds []domain.NoticeKind
+	Kind  domain.NoticeKind
 }
 
 // notifications is the inbox (通知): the user's own notifications, unread
-// first, each with a link to its problem and a mark-read form.
+// first, each with a link to its problem and a mark-read form; ?kind=
+// shows one kind.
 func (h *Handler) notifications(c *gin.Context) {
 	items, unread, err := h.svc.Notifications(c.Request.Context(), currentUser(c), inboxSize)
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "notifications", &page{Title: h.langOf(c).T("inbox.title"), Data: inboxView{Items: items, Unread: unread}})
+	v := inboxView{Unread: unread, Kind: domain.NoticeKind(c.Query("kind"))}
+	for _, n := range items {
+		if !slices.Contains(v.Kinds, n.Kind) {
+			v.Kinds = append(v.Kinds, n.Kind)
+		}
+		if v.Kind == "" || n.Kind == v.Kind {
+			v.Items = append(v.Items, n)
+		}
+	}
+	slices.Sort(v.Kinds)
+	h.render(c, http.StatusOK, "notifications", &page{Title: h.langOf(c).T("inbox.title"), Data: v})
 }
 
 // unreadCount is the nav badge: one count query per page (the service

@@ -137,6 +137,12 @@ func parsePages() (map[string]*template.Template, error) {
 // templateFuncs are pure helpers for templates.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		// cur reports whether the page at path belongs to the section at
+		// prefix, for the navigation's aria-current.
+		"cur": func(uri, prefix string) bool {
+			path, _, _ := strings.Cut(uri, "?")
+			return path == prefix || strings.HasPrefix(path, prefix+"/")
+		},
 		"time": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -5,6 +5,22 @@
 //   goes up by XMLHttpRequest (without the script the form posts as is).
 "use strict";
 
+// The phone menu: a real button that opens and closes the navigation.
+function initMenu() {
+  var button = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("main-nav");
+  if (!button || !nav) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+}
+document.documentElement.classList.add("js");
+
 function initPlanEditor(root) {
   var button = root.querySelector("#add-measure");
   var rows = root.querySelector("#plan-rows");
@@ -134,5 +150,6 @@ function init(root) {
 }
 
 document.addEventListener("DOMContentLoaded", function () {
+  initMenu();
   init(document);
 });
