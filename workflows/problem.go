@@ -47,58 +47,11 @@ type Recorded struct {
 	Events  []domain.Event `json:"events"`
 }
 
-// Update names, one per human decision.
-const (
-	SubmitPlanUpdate       = "SubmitPlan"
-	ApprovePlanUpdate      = "ApprovePlan"
-	RejectPlanUpdate       = "RejectPlan"
-	AcknowledgeUpdate      = "Acknowledge"
-	ReportProgressUpdate   = "ReportProgress"
-	CompleteMeasureUpdate  = "CompleteMeasure"
-	RequestClosureUpdate   = "RequestClosure"
-	ApproveClosureUpdate   = "ApproveClosure"
-	RejectClosureUpdate    = "RejectClosure"
-	RequestExtensionUpdate = "RequestExtension"
-	ApproveExtensionUpdate = "ApproveExtension"
-	RejectExtensionUpdate  = "RejectExtension"
-	UrgeUpdate             = "Urge"
-	RequestReportsUpdate   = "RequestReports"
-	StartLookbackUpdate    = "StartLookback"
-	RequestMaterialUpdate  = "RequestMaterial"
-	AnswerMaterialUpdate   = "AnswerMaterial"
-	ConcludeLookbackUpdate = "ConcludeLookback"
-)
-
-// UpdateActions maps each Update name to the domain action it performs.
-var updateActions = map[string]domain.Action{
-	SubmitPlanUpdate:       domain.ActionSubmitPlan,
-	ApprovePlanUpdate:      domain.ActionApprovePlan,
-	RejectPlanUpdate:       domain.ActionRejectPlan,
-	AcknowledgeUpdate:      domain.ActionAcknowledge,
-	ReportProgressUpdate:   domain.ActionReportProgress,
-	CompleteMeasureUpdate:  domain.ActionCompleteMeasure,
-	RequestClosureUpdate:   domain.ActionRequestClosure,
-	ApproveClosureUpdate:   domain.ActionApproveClosure,
-	RejectClosureUpdate:    domain.ActionRejectClosure,
-	RequestExtensionUpdate: domain.ActionRequestExtension,
-	ApproveExtensionUpdate: domain.ActionApproveExtension,
-	RejectExtensionUpdate:  domain.ActionRejectExtension,
-	UrgeUpdate:             domain.ActionUrge,
-	RequestReportsUpdate:   domain.ActionRequestReports,
-	StartLookbackUpdate:    domain.ActionStartLookback,
-	RequestMaterialUpdate:  domain.ActionRequestMaterial,
-	AnswerMaterialUpdate:   domain.ActionAnswerMaterial,
-	ConcludeLookbackUpdate: domain.ActionConcludeLookback,
-}
-
-// UpdateName returns the Update that performs action.
+// UpdateName returns the Update that performs action, as the action's
+// declaration (domain.ActionSpec) names it.
 func UpdateName(action domain.Action) (string, bool) {
-	for name, a := range updateActions {
-		if a == action {
-			return name, true
-		}
-	}
-	return "", false
+	spec, ok := domain.Spec(action)
+	return spec.Update, ok && spec.Update != ""
 }
 
 // ProblemWorkflowID derives the workflow ID from the problem ID.
@@ -315,8 +268,9 @@ func (w *problemWorkflow) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	for name, action := range updateActions {
-		err := workflow.SetUpdateHandlerWithOptions(ctx, name,
+	for _, spec := range domain.Actions() {
+		action := spec.Action
+		err := workflow.SetUpdateHandlerWithOptions(ctx, spec.Update,
 			func(ctx workflow.Context, cmd domain.Command) (UpdateResult, error) {
 				cmd.Action = action
 				return w.handle(ctx, cmd)

@@ -182,54 +182,41 @@ func (p *Problem) series(pol Policy) []series {
 	return out
 }
 
-// EventNotices returns the notices a person's action sends at once: an urge
-// to the lead unit, an extension request to the leaders, its decision back.
+// EventNotices returns the notices a person's action sends at once, as its
+// declaration (ActionSpec.Notices) says.
 func EventNotices(p *Problem, ev Event) []Notice {
-	key := fmt.Sprintf("p%d:event:%d", p.ID, ev.Seq)
-	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
-	n := Notice{Key: key, ProblemID: p.ID, MeasureID: ev.MeasureID, At: ev.At}
-	switch ev.Action {
-	case ActionUrge:
-		n.Kind, n.Audience = NoticeUrge, Audience{UnitID: p.LeadUnitID}
-		n.Message = fmt.Sprintf("【催办】%s:%s(%s)", title, ev.Reason, ev.ActorName)
-	case ActionRequestExtension:
-		n.Kind, n.Audience = NoticeExtension, Audience{Roles: []Role{RoleLeader}}
-		n.Message = fmt.Sprintf("【延期申请】%s的措施%d申请延期:%s", title, ev.MeasureID, ev.Reason)
-	case ActionApproveExtension, ActionRejectExtension:
-		verdict := "已批准"
-		if ev.Action == ActionRejectExtension {
-			verdict = "未批准"
-		}
-		n.Kind, n.Audience = NoticeExtension, Audience{UnitID: p.LeadUnitID}
-		n.Message = fmt.Sprintf("【延期申请%s】%s的措施%d。%s", verdict, title, ev.MeasureID, ev.Reason)
-	case ActionRequestReports:
-		// One notice per lead unit asked, naming its measures.
-		var out []Notice
-		byUnit := map[int64][]string{}
-		var units []int64
-		for _, m := range p.Measures {
-			if m.ReportDue == "" {
-				continue
-			}
-			if _, ok := byUnit[m.LeadUnitID]; !ok {
-				units = append(units, m.LeadUnitID)
-			}
-			byUnit[m.LeadUnitID] = append(byUnit[m.LeadUnitID], "“"+m.Title+"”")
-		}
-		for _, u := range units {
-			out = append(out, Notice{
-				Key: fmt.Sprintf("%s:u%d", key, u), Kind: NoticeReportDue, ProblemID: p.ID, At: ev.At,
-				Audience: Audience{UnitID: u},
-				Message:  fmt.Sprintf("【定期调度】请于%s前报送%s的整改措施%s的进展", p.Measures[0].ReportDue, title, strings.Join(byUnit[u], "、")),
-			})
-		}
-		return out
-	case ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
-		return lookbackNotices(p, ev, n, title)
-	default:
+	spec, ok := Spec(ev.Action)
+	if !ok || spec.Notices == nil {
 		return nil
 	}
-	return []Notice{n}
+	key := fmt.Sprintf("p%d:event:%d", p.ID, ev.Seq)
+	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
+	return spec.Notices(p, ev, Notice{Key: key, ProblemID: p.ID, MeasureID: ev.MeasureID, At: ev.At}, title)
+}
+
+// reportRequestNotices tells each lead unit asked for reports which of its
+// measures are asked, one notice per unit.
+func reportRequestNotices(p *Problem, ev Event, n Notice, title string) []Notice {
+	var out []Notice
+	byUnit := map[int64][]string{}
+	var units []int64
+	for _, m := range p.Measures {
+		if m.ReportDue == "" {
+			continue
+		}
+		if _, ok := byUnit[m.LeadUnitID]; !ok {
+			units = append(units, m.LeadUnitID)
+		}
+		byUnit[m.LeadUnitID] = append(byUnit[m.LeadUnitID], "“"+m.Title+"”")
+	}
+	for _, u := range units {
+		out = append(out, Notice{
+			Key: fmt.Sprintf("%s:u%d", n.Key, u), Kind: NoticeReportDue, ProblemID: p.ID, At: ev.At,
+			Audience: Audience{UnitID: u},
+			Message:  fmt.Sprintf("【定期调度】请于%s前报送%s的整改措施%s的进展", p.Measures[0].ReportDue, title, strings.Join(byUnit[u], "、")),
+		})
+	}
+	return out
 }
 
 // LatestReminders returns the keys of sent that DueNotices may still ask
