@@ -168,6 +168,10 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, next)
 }
 
+// handoffNoticesChange names the change that tells the next person of
+// every hand-off (plan submitted, decided, closure requested, ...).
+const handoffNoticesChange = "handoff-notices"
+
 // boundedStateChange names the change that prunes the state carried into
 // the next run.
 const boundedStateChange = "bounded-state"
@@ -344,8 +348,13 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	// is silent while replaying.
 	workflow.GetLogger(ctx).Info("decision applied", "request_id", RequestID(ctx),
 		"action", string(cmd.Action), "problem_id", w.problem.ID, "version", w.problem.Version)
-	// An urge or an extension decision tells people at once.
-	for _, n := range domain.EventNotices(&w.problem, tr.Event) {
+	// An urge or an extension decision tells people at once; from the
+	// hand-off change on, so does every hand-off (issue 15).
+	notices := domain.EventNotices(&w.problem, tr.Event)
+	if workflow.GetVersion(ctx, handoffNoticesChange, workflow.DefaultVersion, 1) >= 1 {
+		notices = append(notices, domain.HandoffNotices(&w.problem, tr.Event)...)
+	}
+	for _, n := range notices {
 		if err := w.notify(ctx, n); err != nil {
 			return UpdateResult{}, err
 		}

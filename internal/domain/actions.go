@@ -51,8 +51,8 @@ func Spec(a Action) (ActionSpec, bool) {
 // actionTable is read only: Actions hands out copies.
 var actionTable = []ActionSpec{
 	{
+		// Leaders draft, or the unit the problem was assigned to (分办).
 		Action: ActionSubmitPlan, Update: "SubmitPlan",
-		Roles: []Role{RoleAdmin, RoleLeader}, Verb: "submit a plan",
 		Validate: func(c *Command, now time.Time) error {
 			if c.Plan == nil {
 				return Errorf(EInvalid, "plan is required").WithKey("field_required", "field", "plan").WithField("plan")
@@ -65,12 +65,21 @@ var actionTable = []ActionSpec{
 		},
 	},
 	{
+		Action: ActionAssign, Update: "Assign",
+		Roles: []Role{RoleAdmin, RoleLeader}, Verb: "assign a problem",
+		Validate: func(c *Command, now time.Time) error { return c.Assignment.validate(now) },
+		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
+			return assign(p, cmd, ev)
+		},
+		Notices: assignNotices,
+	},
+	{
 		Action: ActionApprovePlan, Update: "ApprovePlan",
 		Roles: []Role{RoleLeader}, Verb: "approve a plan",
 		Validate: optionalText("text"),
 		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
 			ev.Reason = cmd.Text
-			return decidePlan(p, cmd, StageAssign)
+			return decidePlan(p, cmd, StageAssign, ev)
 		},
 	},
 	{
@@ -79,7 +88,7 @@ var actionTable = []ActionSpec{
 		Validate: requiredText("reason"),
 		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
 			ev.Reason = cmd.Text
-			return decidePlan(p, cmd, StagePlan)
+			return decidePlan(p, cmd, StagePlan, ev)
 		},
 	},
 	{
@@ -195,6 +204,37 @@ var actionTable = []ActionSpec{
 		Validate: requiredText("reason"),
 		Apply:    applyExtensionDecision,
 		Notices:  extensionDecisionNotice("未批准"),
+	},
+	{
+		Action: ActionNameHandler, Update: "NameHandler",
+		Validate: func(c *Command, _ time.Time) error {
+			if c.Handler == nil || c.Handler.UserID <= 0 {
+				return Errorf(EInvalid, "user_id is required").WithKey("field_required", "field", "handler").WithField("user_id")
+			}
+			return nil
+		},
+		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
+			return nameHandler(p, cmd, ev)
+		},
+		Notices: handlerNotices,
+	},
+	{
+		Action: ActionEndorseClosure, Update: "EndorseClosure",
+		Validate: optionalText("comment"),
+		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
+			ev.Reason = cmd.Text
+			return endorseClosure(p, cmd)
+		},
+		Notices: endorseNotices,
+	},
+	{
+		Action: ActionReturnClosure, Update: "ReturnClosure",
+		Validate: requiredText("reason"),
+		Apply: func(p *Problem, cmd Command, _ time.Time, ev *Event) error {
+			ev.Reason = cmd.Text
+			return returnClosure(p, cmd)
+		},
+		Notices: returnNotices,
 	},
 	{
 		Action: ActionUrge, Update: "Urge",

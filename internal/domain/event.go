@@ -32,6 +32,11 @@ const (
 	ActionRequestMaterial  Action = "request_material"
 	ActionAnswerMaterial   Action = "answer_material"
 	ActionConcludeLookback Action = "conclude_lookback"
+	// Office actions (分办, 经办人, 背书); see office.go.
+	ActionAssign         Action = "assign"
+	ActionNameHandler    Action = "name_handler"
+	ActionEndorseClosure Action = "endorse_closure"
+	ActionReturnClosure  Action = "return_closure"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

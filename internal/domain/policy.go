@@ -20,6 +20,9 @@ type Policy struct {
 	RepeatEvery time.Duration `json:"repeat_every,omitempty"`
 	// EscalateAfter escalates to the leaders once something is this late.
 	EscalateAfter time.Duration `json:"escalate_after,omitempty"`
+	// EndorseClosure makes a staff member's closure request wait for the
+	// unit head's endorsement (签字背书) before the supervisor sees it.
+	EndorseClosure bool `json:"endorse_closure,omitempty"`
 }
 
 // Default policy values, as the 督办 practice of the seed report's office.

@@ -27,6 +27,10 @@ type MeasureInput struct {
 	CoUnitIDs         []int64     `json:"co_unit_ids"`
 	ResponsibleLeader string      `json:"responsible_leader"`
 	Deadline          Date        `json:"deadline"`
+	// HandlerID names the measure's handler; the service fills Handler
+	// from the store (never the client) so the domain can check its unit.
+	HandlerID int64       `json:"handler_id,omitempty"`
+	Handler   *HandlerRef `json:"handler,omitempty"`
 }
 
 // MaxMeasures bounds a plan.
@@ -95,6 +99,10 @@ func (in *PlanInput) clone() *PlanInput {
 	out.Measures = slices.Clone(in.Measures)
 	for i := range out.Measures {
 		out.Measures[i].CoUnitIDs = slices.Clone(out.Measures[i].CoUnitIDs)
+		if h := out.Measures[i].Handler; h != nil {
+			v := *h
+			out.Measures[i].Handler = &v
+		}
 	}
 	return &out
 }
@@ -190,6 +198,10 @@ type Command struct {
 	Result     LookbackResult `json:"result,omitempty"`
 	Finding    string         `json:"finding,omitempty"`
 	MeasureIDs []int64        `json:"measure_ids,omitempty"`
+	// Assignment is the 分办 of an assign action.
+	Assignment *Assignment `json:"assignment,omitempty"`
+	// Handler is the user a handler action names, read from the store.
+	Handler *HandlerRef `json:"handler,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).
@@ -269,14 +281,29 @@ func requireRole(a Actor, action string, roles ...Role) error {
 }
 
 func submitPlan(p *Problem, cmd Command, now time.Time) error {
+	if err := mayDraftPlan(p, cmd); err != nil {
+		return err
+	}
 	if err := requireStage(p, StagePlan, "submit a plan"); err != nil {
 		return err
 	}
 	p.LeadUnitID = cmd.Plan.LeadUnitID
 	p.Measures = p.Measures[:0]
-	for _, in := range cmd.Plan.Measures {
+	for i, in := range cmd.Plan.Measures {
+		var hid int64
+		var hname string
+		if in.HandlerID != 0 {
+			if in.Handler == nil || in.Handler.UserID != in.HandlerID {
+				return Errorf(ENotFound, "measure %d: handler %d not found", i+1, in.HandlerID).WithKey("user_not_found")
+			}
+			if err := checkHandler(&Measure{LeadUnitID: in.LeadUnitID}, in.Handler, i+1); err != nil {
+				return err
+			}
+			hid, hname = in.Handler.UserID, in.Handler.Name
+		}
 		p.NextMeasureID++
 		p.Measures = append(p.Measures, Measure{
+			HandlerID: hid, HandlerName: hname,
 			ID:                p.NextMeasureID,
 			Title:             in.Title,
 			Kind:              in.Kind,
@@ -292,7 +319,7 @@ func submitPlan(p *Problem, cmd Command, now time.Time) error {
 	return nil
 }
 
-func decidePlan(p *Problem, cmd Command, to Stage) error {
+func decidePlan(p *Problem, cmd Command, to Stage, ev *Event) error {
 	verb := "approve a plan"
 	if to == StagePlan {
 		verb = "reject a plan"
@@ -306,6 +333,7 @@ func decidePlan(p *Problem, cmd Command, to Stage) error {
 	if p.PlanSubmittedBy == cmd.Actor.UserID {
 		return Errorf(EForbidden, "the leader who submitted a plan may not decide on it").WithKey("plan_own_decision")
 	}
+	ev.Payload = mustJSON(map[string]any{"drafted_by": p.PlanSubmittedBy})
 	if to == StagePlan {
 		p.PlanSubmittedBy = 0 // a new plan must be submitted
 	}
@@ -392,6 +420,9 @@ func requestClosure(p *Problem, cmd Command) error {
 	if err := requireStage(p, StageExecute, "request closure"); err != nil {
 		return err
 	}
+	if p.Closure.Status == ClosureAwaitingEndorsement {
+		return Errorf(EConflict, "a closure request already awaits the unit head's endorsement").WithKey("closure_awaiting_endorsement")
+	}
 	has := map[int64]bool{}
 	for _, e := range cmd.Evidence {
 		has[e.MeasureID] = true
@@ -420,6 +451,15 @@ func requestClosure(p *Problem, cmd Command) error {
 	if len(justified) > 0 {
 		p.ClosureJustifications = justified
 	}
+	p.Closure = ClosureState{Status: ClosureAwaitingReview, RequestedBy: cmd.Actor.UserID}
+	switch {
+	case cmd.Actor.UnitRole == UnitHead:
+		// A head's own request counts as endorsed.
+		p.Closure.EndorsedBy = cmd.Actor.UserID
+	case p.Policy.EndorseClosure:
+		p.Closure.Status = ClosureAwaitingEndorsement
+		return nil
+	}
 	p.Stage = StageVerify
 	return nil
 }
@@ -432,8 +472,15 @@ func decideClosure(p *Problem, cmd Command, to Stage, now time.Time) error {
 	if cmd.Actor.UnitID != 0 && cmd.Actor.UnitID == p.LeadUnitID {
 		return Errorf(EForbidden, "nobody from the problem's lead unit may decide on its closure").WithKey("closure_own_unit")
 	}
+	if p.Closure.Status == ClosureAwaitingEndorsement {
+		return Errorf(EConflict, "cannot %s: the request awaits the unit head's endorsement", verb).WithKey("closure_not_endorsed")
+	}
 	if err := requireStage(p, StageVerify, verb); err != nil {
 		return err
+	}
+	p.Closure.Status = ClosureApproved
+	if to != StageClosed {
+		p.Closure.Status = ClosureRejected
 	}
 	p.Stage = to
 	if to == StageClosed {

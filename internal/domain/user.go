@@ -35,27 +35,30 @@ type Unit struct {
 
 // User is a person who signs in. A unit user belongs to exactly one unit.
 type User struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	DisplayName string    `json:"display_name"`
-	Role        Role      `json:"role"`
-	UnitID      int64     `json:"unit_id,omitempty"`
-	Email       string    `json:"email,omitempty"`
-	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        Role   `json:"role"`
+	UnitID      int64  `json:"unit_id,omitempty"`
+	// UnitRole is a unit user's place in the unit: head or staff.
+	UnitRole  UnitRole  `json:"unit_role,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Actor is who performs an action, as carried into workflows.
 type Actor struct {
-	UserID   int64  `json:"user_id"`
-	Username string `json:"username"`
-	Role     Role   `json:"role"`
-	UnitID   int64  `json:"unit_id,omitempty"`
+	UserID   int64    `json:"user_id"`
+	Username string   `json:"username"`
+	Role     Role     `json:"role"`
+	UnitID   int64    `json:"unit_id,omitempty"`
+	UnitRole UnitRole `json:"unit_role,omitempty"`
 }
 
 // Actor returns the acting identity of u.
 func (u *User) Actor() Actor {
-	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID}
+	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitRole: u.UnitRole}
 }
 
 // NewUser is the input to create a user.
