@@ -209,8 +209,9 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
 			"stage_since": optionalTime(p.StageSince), "yellow_at": optionalTime(yellowAt), "red_at": optionalTime(redAt),
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
-			"policy":  string(mustJSON(p.Policy)),
-			"closure": string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications})), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
+			"policy":     string(mustJSON(p.Policy)),
+			"closure":    string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications, p.Closure})),
+			"assignment": assignmentJSON(p.Assignment), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
 			"measure_count": len(p.Measures), "extensions_granted": extensionsGranted(p),
 		})
 		if res.Error != nil {
@@ -297,7 +298,7 @@ func toMeasureRow(problemID int64, m domain.Measure) *measureRow {
 		Acknowledged: m.Acknowledged, AcknowledgedAt: optionalTime(m.AcknowledgedAt),
 		Completed: m.Completed, CompletedAt: optionalTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 		ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
-		LatestProgressAt: optionalTime(m.LatestProgressAt),
+		LatestProgressAt: optionalTime(m.LatestProgressAt), HandlerID: m.HandlerID, HandlerName: m.HandlerName,
 	}
 }
 
@@ -346,7 +347,13 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 	if r.Closure != "" {
 		var c closureSnapshot
 		_ = json.Unmarshal([]byte(r.Closure), &c)
-		p.ClosureEvidence, p.ClosureJustifications = c.Evidence, c.Justifications
+		p.ClosureEvidence, p.ClosureJustifications, p.Closure = c.Evidence, c.Justifications, c.State
+	}
+	if r.Assignment != "" {
+		var a domain.Assignment
+		if json.Unmarshal([]byte(r.Assignment), &a) == nil {
+			p.Assignment = &a
+		}
 	}
 	for _, m := range measures {
 		p.Measures = append(p.Measures, domain.Measure{
@@ -356,7 +363,7 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 			Acknowledged: m.Acknowledged, AcknowledgedAt: derefTime(m.AcknowledgedAt),
 			Completed: m.Completed, CompletedAt: derefTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 			ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
-			LatestProgressAt: derefTime(m.LatestProgressAt),
+			LatestProgressAt: derefTime(m.LatestProgressAt), HandlerID: m.HandlerID, HandlerName: m.HandlerName,
 		})
 	}
 	return p
@@ -379,6 +386,16 @@ func (r eventRow) toDomain() domain.Event {
 type closureSnapshot struct {
 	Evidence       []domain.EvidenceRef `json:"evidence,omitempty"`
 	Justifications map[int64]string     `json:"justifications,omitempty"`
+	// State is where the request stands (awaiting endorsement, review…).
+	State domain.ClosureState `json:"state,omitzero"`
+}
+
+// assignmentJSON is what the assignment column holds: empty for none.
+func assignmentJSON(a *domain.Assignment) string {
+	if a == nil {
+		return ""
+	}
+	return string(mustJSON(a))
 }
 
 // extensionsGranted counts the deadline extensions granted on p's measures.
