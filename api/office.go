@@ -53,3 +53,41 @@ func (s *Server) returnClosure(c *gin.Context) {
 	var req reasonRequest
 	s.actRespond(c, domain.ActionReturnClosure, false, &req, func(cmd *domain.Command) error { cmd.Text = req.Reason; return nil })
 }
+
+type reassignmentRequest struct {
+	LeadUnitID flexID `json:"lead_unit_id"`
+	MeasureID  flexID `json:"measure_id"`
+	Reason     string `json:"reason"`
+}
+
+// requestReassignment asks to hand the problem, or one measure, to another
+// lead unit (调整牵头单位); a leader who did not ask decides.
+func (s *Server) requestReassignment(c *gin.Context) {
+	var req reassignmentRequest
+	s.actRespond(c, domain.ActionRequestReassignment, false, &req, func(cmd *domain.Command) error {
+		cmd.Reassign, cmd.MeasureID, cmd.Text = &domain.ReassignInput{LeadUnitID: int64(req.LeadUnitID)}, int64(req.MeasureID), req.Reason
+		return nil
+	})
+}
+
+func (s *Server) approveReassignment(c *gin.Context) {
+	var req commentRequest
+	s.actRespond(c, domain.ActionApproveReassignment, false, &req, func(cmd *domain.Command) error {
+		cmd.Text = req.Comment
+		return reassignmentID(c, cmd)
+	})
+}
+
+func (s *Server) rejectReassignment(c *gin.Context) {
+	var req reasonRequest
+	s.actRespond(c, domain.ActionRejectReassignment, false, &req, func(cmd *domain.Command) error {
+		cmd.Text = req.Reason
+		return reassignmentID(c, cmd)
+	})
+}
+
+func reassignmentID(c *gin.Context, cmd *domain.Command) error {
+	id, err := pathID(c, "rid")
+	cmd.Reassign = &domain.ReassignInput{ID: id}
+	return err
+}

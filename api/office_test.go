@@ -145,3 +145,80 @@ func TestOfficePath(t *testing.T) {
 		return len(kinds("staff", "password50")) >= 3 // plan approved, closure returned, closure approved
 	})
 }
+
+// TestReassignment hands a problem that landed on the wrong unit to
+// another, with a leader's approval: the new unit leads and sees it, the
+// old keeps reading it, the deadlines stay.
+func TestReassignment(t *testing.T) {
+	st := storetest.SQLite(t)
+	anon := newServer(t, st)
+	admin := anon.As(anon.Login(t, "admin", "admin-password"))
+	var unitA, unitB domain.Unit
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "社会救助处"}).Decode(t, &unitA)
+	admin.Must(t, 201, "POST", "/api/v1/units", map[string]any{"name": "养老服务处"}).Decode(t, &unitB)
+	for _, u := range []map[string]any{
+		{"username": "leader1", "password": "password12", "role": "leader"},
+		{"username": "leader2", "password": "password20", "role": "leader"},
+		{"username": "a", "password": "password50", "role": "unit", "unit_id": unitA.ID},
+		{"username": "a_head", "password": "password51", "role": "unit", "unit_id": unitA.ID, "unit_role": "head"},
+		{"username": "b", "password": "password60", "role": "unit", "unit_id": unitB.ID},
+	} {
+		admin.Must(t, 201, "POST", "/api/v1/users", u)
+	}
+	leader1 := anon.As(anon.Login(t, "leader1", "password12"))
+	leader2 := anon.As(anon.Login(t, "leader2", "password20"))
+	a := anon.As(anon.Login(t, "a", "password50"))
+	aHead := anon.As(anon.Login(t, "a_head", "password51"))
+	b := anon.As(anon.Login(t, "b", "password60"))
+
+	var campaign domain.Campaign
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "调整"}).Decode(t, &campaign)
+	var p domain.Problem
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns/"+id(campaign.ID)+"/problems", map[string]any{"title": "养老机构消防隐患"}).Decode(t, &p)
+	pp := "/api/v1/problems/" + id(p.ID)
+	future := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	leader1.Must(t, 200, "POST", pp+"/plan", map[string]any{"lead_unit_id": unitA.ID, "measures": []map[string]any{
+		{"title": "排查消防隐患", "kind": "deadline", "lead_unit_id": unitA.ID, "deadline": future},
+	}})
+	leader2.Must(t, 200, "POST", pp+"/plan/approve", map[string]any{})
+	b.Must(t, 403, "GET", pp, nil)
+
+	a.Must(t, 403, "POST", pp+"/reassignments", map[string]any{"lead_unit_id": unitB.ID, "reason": "职责在养老服务处"})
+	aHead.Must(t, 400, "POST", pp+"/reassignments", map[string]any{"lead_unit_id": unitA.ID, "reason": "x"})
+	aHead.Must(t, 404, "POST", pp+"/reassignments", map[string]any{"lead_unit_id": 999, "reason": "x"})
+	aHead.Must(t, 200, "POST", pp+"/reassignments", map[string]any{"lead_unit_id": unitB.ID, "reason": "职责在养老服务处"}).Decode(t, &p)
+	if len(p.Reassignments) != 1 || p.Reassignments[0].Status != domain.ReassignPending {
+		t.Fatalf("reassignments = %+v", p.Reassignments)
+	}
+	rp := pp + "/reassignments/" + id(p.Reassignments[0].ID)
+	aHead.Must(t, 403, "POST", rp+"/approve", map[string]any{})
+	leader1.Must(t, 400, "POST", rp+"/reject", map[string]any{})
+	leader1.Must(t, 404, "POST", pp+"/reassignments/99/approve", map[string]any{})
+	leader1.Must(t, 200, "POST", rp+"/approve", map[string]any{"comment": "同意"}).Decode(t, &p)
+	if p.LeadUnitID != unitB.ID || p.Measures[0].LeadUnitID != unitB.ID || p.Measures[0].Deadline != domain.Date(future) {
+		t.Fatalf("after approval: lead %d, measure %+v", p.LeadUnitID, p.Measures[0])
+	}
+	leader2.Must(t, 409, "POST", rp+"/approve", map[string]any{})
+	b.Must(t, 200, "GET", pp, nil)
+	a.Must(t, 200, "GET", pp, nil)                            // the old unit keeps reading it
+	a.Must(t, 403, "POST", pp+"/measures/1/acknowledge", nil) // but no longer acts
+	b.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
+	var events struct {
+		Items []domain.Event `json:"items"`
+	}
+	b.Must(t, 200, "GET", pp+"/events", nil).Decode(t, &events)
+	var actions []domain.Action
+	for _, e := range events.Items {
+		actions = append(actions, e.Action)
+	}
+	if !slices.Contains(actions, domain.ActionRequestReassignment) || !slices.Contains(actions, domain.ActionApproveReassignment) {
+		t.Errorf("event log = %v", actions)
+	}
+	waitFor(t, 10*time.Second, "unit B's notice", func() bool {
+		var list struct {
+			Items []domain.Notification `json:"items"`
+		}
+		b.Must(t, 200, "GET", "/api/v1/notifications", nil).Decode(t, &list)
+		return len(list.Items) >= 2 // asked and decided
+	})
+}

@@ -237,6 +237,41 @@ var actionTable = []ActionSpec{
 		Notices: returnNotices,
 	},
 	{
+		Action: ActionRequestReassignment, Update: "RequestReassignment",
+		Validate: func(c *Command, now time.Time) error {
+			if c.Reassign == nil || c.Reassign.LeadUnitID <= 0 {
+				return Errorf(EInvalid, "lead_unit_id is required").WithKey("field_required", "field", "lead_unit_id").WithField("lead_unit_id")
+			}
+			return requiredText("reason")(c, now)
+		},
+		Apply:   requestReassignment,
+		Notices: reassignNotices,
+	},
+	{
+		Action: ActionApproveReassignment, Update: "ApproveReassignment",
+		Roles: []Role{RoleLeader}, Verb: "approve a reassignment",
+		Validate: func(c *Command, now time.Time) error {
+			if c.Reassign == nil || c.Reassign.ID <= 0 {
+				return Errorf(EInvalid, "the reassignment is required").WithKey("field_required", "field", "reassignment").WithField("id")
+			}
+			return optionalText("comment")(c, now)
+		},
+		Apply:   decideReassignment,
+		Notices: reassignNotices,
+	},
+	{
+		Action: ActionRejectReassignment, Update: "RejectReassignment",
+		Roles: []Role{RoleLeader}, Verb: "reject a reassignment",
+		Validate: func(c *Command, now time.Time) error {
+			if c.Reassign == nil || c.Reassign.ID <= 0 {
+				return Errorf(EInvalid, "the reassignment is required").WithKey("field_required", "field", "reassignment").WithField("id")
+			}
+			return requiredText("reason")(c, now)
+		},
+		Apply:   decideReassignment,
+		Notices: reassignNotices,
+	},
+	{
 		Action: ActionUrge, Update: "Urge",
 		Roles: []Role{RoleSupervisor, RoleLeader}, Verb: "urge a unit",
 		Validate: requiredText("message"),

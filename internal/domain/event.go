@@ -37,6 +37,10 @@ const (
 	ActionNameHandler    Action = "name_handler"
 	ActionEndorseClosure Action = "endorse_closure"
 	ActionReturnClosure  Action = "return_closure"
+	// Reassignment (调整牵头单位); see reassign.go.
+	ActionRequestReassignment Action = "request_reassignment"
+	ActionApproveReassignment Action = "approve_reassignment"
+	ActionRejectReassignment  Action = "reject_reassignment"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

@@ -253,6 +253,8 @@ func HandoffNotices(p *Problem, ev Event) []Notice {
 
 // planDrafter is who submitted the plan a decision is about; the decision's
 // event carries it since a rejection clears it from the problem.
+func jsonInto(b []byte, v any) error { return json.Unmarshal(b, v) }
+
 func planDrafter(ev Event) int64 {
 	var d struct {
 		DraftedBy int64 `json:"drafted_by"`

@@ -227,3 +227,61 @@ func TestOfficeReminders(t *testing.T) {
 		}
 	})
 }
+
+func TestReassignment(t *testing.T) {
+	ask := func(a domain.Actor, unit, measure int64) domain.Command {
+		c := withText(cmd(domain.ActionRequestReassignment, a), "职责不在本处")
+		c.Reassign, c.MeasureID = &domain.ReassignInput{LeadUnitID: unit}, measure
+		return c
+	}
+	decide := func(action domain.Action, a domain.Actor, id int64, text string) domain.Command {
+		c := withText(cmd(action, a), text)
+		c.Reassign = &domain.ReassignInput{ID: id}
+		return c
+	}
+	asked := func(t *testing.T) domain.Problem { return mustApply(t, assigned(t), ask(leadHead, unitOther, 0)) }
+	runCases(t, []transitionCase{
+		{name: "head asks", p: assigned, cmd: ask(leadHead, unitOther, 0),
+			check: func(t *testing.T, _ domain.Problem, tr domain.Transition) {
+				r := tr.Problem.Reassignments
+				if len(r) != 1 || r[0].Status != domain.ReassignPending || r[0].FromUnitID != unitLead || r[0].ToUnitID != unitOther {
+					t.Errorf("reassignments = %+v", r)
+				}
+				if ns := domain.EventNotices(&tr.Problem, tr.Event); len(ns) != 3 {
+					t.Errorf("notices = %+v, want the leaders and both units", ns)
+				}
+			}},
+		{name: "leader asks for a measure", p: assigned, cmd: ask(leaderA, unitOther, 2)},
+		{name: "staff forbidden", p: assigned, cmd: ask(leadUser, unitOther, 0), code: domain.EForbidden},
+		{name: "another unit's head forbidden", p: assigned, cmd: ask(otherHead, unitCo, 0), code: domain.EForbidden},
+		{name: "to the current unit invalid", p: assigned, cmd: ask(leadHead, unitLead, 0), code: domain.EInvalid},
+		{name: "no reason invalid", p: assigned, cmd: withText(ask(leadHead, unitOther, 0), ""), code: domain.EInvalid},
+		{name: "second pending conflict", p: asked, cmd: ask(leaderA, unitCo, 0), code: domain.EConflict},
+		{name: "closed conflict", p: closed, cmd: ask(leaderA, unitOther, 0), code: domain.EConflict},
+		{name: "leader approves", p: asked, cmd: decide(domain.ActionApproveReassignment, leaderA, 1, ""),
+			check: func(t *testing.T, _ domain.Problem, tr domain.Transition) {
+				p := tr.Problem
+				if p.LeadUnitID != unitOther || measure(t, p, 1).LeadUnitID != unitOther || measure(t, p, 2).LeadUnitID != unitCo {
+					t.Errorf("lead units after approval: problem %d, measures %d %d", p.LeadUnitID, measure(t, p, 1).LeadUnitID, measure(t, p, 2).LeadUnitID)
+				}
+				if !p.Involves(unitLead) {
+					t.Error("the former lead unit lost read access")
+				}
+			}},
+		{name: "leader rejects", p: asked, cmd: decide(domain.ActionRejectReassignment, leaderA, 1, "不同意"),
+			check: func(t *testing.T, _ domain.Problem, tr domain.Transition) {
+				if tr.Problem.LeadUnitID != unitLead || tr.Problem.Reassignments[0].Status != domain.ReassignRejected {
+					t.Errorf("after rejection: %d %+v", tr.Problem.LeadUnitID, tr.Problem.Reassignments)
+				}
+			}},
+		{name: "reject needs a reason", p: asked, cmd: decide(domain.ActionRejectReassignment, leaderA, 1, ""), code: domain.EInvalid},
+		{name: "unit head may not decide", p: asked, cmd: decide(domain.ActionApproveReassignment, leadHead, 1, ""), code: domain.EForbidden},
+		{name: "unknown request not found", p: asked, cmd: decide(domain.ActionApproveReassignment, leaderA, 9, ""), code: domain.ENotFound},
+	})
+	t.Run("the asking leader may not decide", func(t *testing.T) {
+		p := mustApply(t, assigned(t), ask(leaderA, unitOther, 0))
+		if _, err := domain.Apply(p, decide(domain.ActionApproveReassignment, leaderA, 1, ""), now); domain.ErrorCode(err) != domain.EForbidden {
+			t.Errorf("err = %v", err)
+		}
+	})
+}

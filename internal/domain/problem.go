@@ -89,6 +89,9 @@ type Problem struct {
 	Assignment *Assignment `json:"assignment,omitempty"`
 	// Closure is where the last closure request stands.
 	Closure ClosureState `json:"closure,omitzero"`
+	// Reassignments are the requests to change the lead unit (调整牵头单位).
+	Reassignments      []Reassignment `json:"reassignments,omitempty"`
+	NextReassignmentID int64          `json:"next_reassignment_id,omitempty"`
 }
 
 // Measure is a task under a problem (整改措施). IDs are numbered within the
@@ -134,6 +137,7 @@ func (p Problem) Clone() Problem {
 		a.CoUnitIDs = slices.Clone(a.CoUnitIDs)
 		p.Assignment = &a
 	}
+	p.Reassignments = slices.Clone(p.Reassignments)
 	p.Measures = slices.Clone(p.Measures)
 	for i := range p.Measures {
 		p.Measures[i].CoUnitIDs = slices.Clone(p.Measures[i].CoUnitIDs)
@@ -165,6 +169,7 @@ func (p *Problem) UnitIDs() []int64 {
 		ids = append(ids, m.LeadUnitID)
 		ids = append(ids, m.CoUnitIDs...)
 	}
+	ids = append(ids, p.formerUnits()...)
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }

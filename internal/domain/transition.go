@@ -202,6 +202,8 @@ type Command struct {
 	Assignment *Assignment `json:"assignment,omitempty"`
 	// Handler is the user a handler action names, read from the store.
 	Handler *HandlerRef `json:"handler,omitempty"`
+	// Reassign names the new lead unit, or the request decided on.
+	Reassign *ReassignInput `json:"reassign,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).

@@ -245,6 +245,13 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 			return domain.Problem{}, err
 		}
 	}
+	if cmd.Action == domain.ActionRequestReassignment && cmd.Reassign != nil {
+		if err := s.store.CheckUnitsExist(ctx, []int64{cmd.Reassign.LeadUnitID}); domain.IsCode(err, domain.EInvalid) {
+			return domain.Problem{}, domain.Errorf(domain.ENotFound, "unit not found").WithKey("unit_not_found").WithField("lead_unit_id")
+		} else if err != nil {
+			return domain.Problem{}, err
+		}
+	}
 	if err := s.resolveHandlers(ctx, &cmd); err != nil {
 		return domain.Problem{}, err
 	}

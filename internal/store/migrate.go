@@ -81,7 +81,8 @@ func (s *Store) migrateLocked(ctx context.Context, db *sql.DB) error {
 // "table.column"), so a legacy database need not have it.
 func addedAfterLegacy(column string) bool {
 	switch column {
-	case "users.unit_role", "campaigns.endorse_closure", "problems.assignment", "measures.handler_id", "measures.handler_name": // 00002
+	case "users.unit_role", "campaigns.endorse_closure", "problems.assignment", "measures.handler_id", "measures.handler_name",
+		"problems.reassignments", "problems.next_reassignment_id": // 00002
 		return true
 	}
 	return false

@@ -101,6 +101,9 @@ type problemRow struct {
 	UpdatedAt         time.Time
 	// Assignment is the 分办 (JSON), empty when none.
 	Assignment string `gorm:"type:text;not null;default:''"`
+	// Reassignments are the requests to change the lead unit (JSON).
+	Reassignments      string `gorm:"type:text;not null;default:''"`
+	NextReassignmentID int64  `gorm:"not null;default:0"`
 }
 
 func (problemRow) TableName() string { return "problems" }

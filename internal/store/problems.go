@@ -211,7 +211,8 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
 			"policy":     string(mustJSON(p.Policy)),
 			"closure":    string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications, p.Closure})),
-			"assignment": assignmentJSON(p.Assignment), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
+			"assignment": assignmentJSON(p.Assignment), "reassignments": reassignmentsJSON(p.Reassignments),
+			"next_reassignment_id": p.NextReassignmentID, "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
 			"measure_count": len(p.Measures), "extensions_granted": extensionsGranted(p),
 		})
 		if res.Error != nil {
@@ -349,6 +350,10 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 		_ = json.Unmarshal([]byte(r.Closure), &c)
 		p.ClosureEvidence, p.ClosureJustifications, p.Closure = c.Evidence, c.Justifications, c.State
 	}
+	p.NextReassignmentID = r.NextReassignmentID
+	if r.Reassignments != "" {
+		_ = json.Unmarshal([]byte(r.Reassignments), &p.Reassignments)
+	}
 	if r.Assignment != "" {
 		var a domain.Assignment
 		if json.Unmarshal([]byte(r.Assignment), &a) == nil {
@@ -388,6 +393,14 @@ type closureSnapshot struct {
 	Justifications map[int64]string     `json:"justifications,omitempty"`
 	// State is where the request stands (awaiting endorsement, review…).
 	State domain.ClosureState `json:"state,omitzero"`
+}
+
+// reassignmentsJSON is what the reassignments column holds: empty for none.
+func reassignmentsJSON(rs []domain.Reassignment) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	return string(mustJSON(rs))
 }
 
 // assignmentJSON is what the assignment column holds: empty for none.

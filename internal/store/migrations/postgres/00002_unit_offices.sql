@@ -8,3 +8,5 @@ ALTER TABLE campaigns ADD COLUMN endorse_closure boolean DEFAULT false NOT NULL;
 ALTER TABLE problems ADD COLUMN assignment text DEFAULT ''::text NOT NULL;
 ALTER TABLE measures ADD COLUMN handler_id bigint DEFAULT 0 NOT NULL;
 ALTER TABLE measures ADD COLUMN handler_name character varying(200) DEFAULT ''::character varying NOT NULL;
+ALTER TABLE problems ADD COLUMN reassignments text DEFAULT ''::text NOT NULL;
+ALTER TABLE problems ADD COLUMN next_reassignment_id bigint DEFAULT 0 NOT NULL;

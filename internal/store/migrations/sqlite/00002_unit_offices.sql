@@ -8,3 +8,5 @@ ALTER TABLE `campaigns` ADD COLUMN `endorse_closure` numeric NOT NULL DEFAULT fa
 ALTER TABLE `problems` ADD COLUMN `assignment` text NOT NULL DEFAULT "";
 ALTER TABLE `measures` ADD COLUMN `handler_id` integer NOT NULL DEFAULT 0;
 ALTER TABLE `measures` ADD COLUMN `handler_name` text NOT NULL DEFAULT "";
+ALTER TABLE `problems` ADD COLUMN `reassignments` text NOT NULL DEFAULT "";
+ALTER TABLE `problems` ADD COLUMN `next_reassignment_id` integer NOT NULL DEFAULT 0;
