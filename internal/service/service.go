@@ -453,6 +453,22 @@ func (s *Service) Ready(ctx context.Context) error {
 // Units lists every unit, for pickers and the admin pages.
 func (s *Service) Units(ctx context.Context) ([]domain.Unit, error) { return s.store.ListUnits(ctx) }
 
+// UnitMembers lists the enabled users of units (name, unit, head or
+// staff), for choosing a measure's handler; nothing else of them.
+func (s *Service) UnitMembers(ctx context.Context) ([]domain.User, error) {
+	all, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.User
+	for _, u := range all {
+		if u.Role == domain.RoleUnit && !u.Disabled {
+			out = append(out, domain.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, UnitID: u.UnitID, UnitRole: u.UnitRole})
+		}
+	}
+	return out, nil
+}
+
 // Users lists every account, for the admin pages.
 func (s *Service) Users(ctx context.Context) ([]domain.User, error) { return s.store.ListUsers(ctx) }
 
