@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rectify/rectify/internal/apitest"
 	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/store/storetest"
 )
@@ -200,7 +201,16 @@ func TestReassignment(t *testing.T) {
 	}
 	leader2.Must(t, 409, "POST", rp+"/approve", map[string]any{})
 	b.Must(t, 200, "GET", pp, nil)
-	a.Must(t, 200, "GET", pp, nil)                            // the old unit keeps reading it
+	a.Must(t, 200, "GET", pp, nil) // the old unit keeps reading it
+	for name, c := range map[string]apitest.Client{"new unit": b, "old unit": a} {
+		var list struct {
+			Total int64 `json:"total"`
+		}
+		c.Must(t, 200, "GET", "/api/v1/problems", nil).Decode(t, &list)
+		if list.Total != 1 {
+			t.Errorf("the %s lists %d problems, want 1", name, list.Total)
+		}
+	}
 	a.Must(t, 403, "POST", pp+"/measures/1/acknowledge", nil) // but no longer acts
 	b.Must(t, 200, "POST", pp+"/measures/1/acknowledge", nil)
 	var events struct {

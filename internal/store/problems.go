@@ -247,9 +247,21 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 // writeMeasures writes the measures a transition changed: all of them for a
 // submitted plan, else the one it names.
 func writeMeasures(tx *gorm.DB, ev domain.Event, p domain.Problem) error {
-	if ev.Action == domain.ActionSubmitPlan {
+	switch ev.Action {
+	case domain.ActionSubmitPlan:
 		return replaceMeasures(tx, p)
-	} else if ev.Action == domain.ActionRequestReports || ev.Action == domain.ActionConcludeLookback {
+	case domain.ActionAssign:
+		// The assigned unit sees the problem before it has measures.
+		return replaceUnits(tx, p)
+	case domain.ActionApproveReassignment:
+		for _, m := range p.Measures {
+			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
+				return err
+			}
+		}
+		return replaceUnits(tx, p)
+	}
+	if ev.Action == domain.ActionRequestReports || ev.Action == domain.ActionConcludeLookback {
 		for _, m := range p.Measures {
 			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
 				return err
@@ -270,20 +282,27 @@ func replaceMeasures(tx *gorm.DB, p domain.Problem) error {
 	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureRow{}).Error; err != nil {
 		return err
 	}
+	if len(p.Measures) > 0 {
+		rows := make([]*measureRow, len(p.Measures))
+		for i, m := range p.Measures {
+			rows[i] = toMeasureRow(p.ID, m)
+		}
+		if err := tx.Create(rows).Error; err != nil {
+			return err
+		}
+	}
+	return replaceUnits(tx, p)
+}
+
+// replaceUnits rewrites which units take part in p (what their users list).
+func replaceUnits(tx *gorm.DB, p domain.Problem) error {
 	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureUnitRow{}).Error; err != nil {
 		return err
 	}
-	if len(p.Measures) == 0 {
+	unitIDs := p.UnitIDs()
+	if len(unitIDs) == 0 {
 		return nil
 	}
-	rows := make([]*measureRow, len(p.Measures))
-	for i, m := range p.Measures {
-		rows[i] = toMeasureRow(p.ID, m)
-	}
-	if err := tx.Create(rows).Error; err != nil {
-		return err
-	}
-	unitIDs := p.UnitIDs()
 	units := make([]measureUnitRow, len(unitIDs))
 	for i, id := range unitIDs {
 		units[i] = measureUnitRow{ProblemID: p.ID, UnitID: id}
