@@ -76,8 +76,8 @@ func TestLookbackConfirmed(t *testing.T) {
 		t.Errorf("history = %s", got)
 	}
 	// The start to the lead unit (a hand-off), the request to the unit, the
-	// answer to the group.
-	if keys := box.keys(":event:"); len(keys) != 3 {
+	// answer to the group, the confirmation to the unit (a hand-off).
+	if keys := box.keys(":event:"); len(keys) != 4 {
 		t.Errorf("event notices = %v", keys)
 	}
 }

@@ -247,6 +247,12 @@ func HandoffNotices(p *Problem, ev Event) []Notice {
 	case ActionStartLookback:
 		return notice(n, NoticeLookback, Audience{UnitID: p.LeadUnitID},
 			fmt.Sprintf("【回头看】%s已纳入回头看", title))
+	case ActionConcludeLookback:
+		// A reopening tells the unit already (Notices); a confirmation too.
+		if ev.ToStage == StageClosed {
+			return notice(n, NoticeLookback, Audience{UnitID: p.LeadUnitID},
+				fmt.Sprintf("【回头看结论】%s经回头看确认整改到位", title))
+		}
 	}
 	return nil
 }
