@@ -110,6 +110,7 @@ func TestProblemLifecycle(t *testing.T) {
 		leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{
 			"title": "省委第四巡视组反馈意见整改", "inspected_body": "省民政厅党组", "inspection_team": "省委第四巡视组",
 			"inspection_start": "2023-11-13", "inspection_end": "2023-12-29", "feedback_date": "2024-02-26T10:00:00+08:00",
+			"policy": map[string]any{"endorse_closure": false}, // the office path has its own test
 		}).Decode(t, &campaign)
 		var p domain.Problem
 		leader1.Must(t, 201, "POST", "/api/v1/campaigns/"+id(campaign.ID)+"/problems", map[string]any{

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -15,14 +16,37 @@ type campaignRequest struct {
 	InspectionStart string `json:"inspection_start"`
 	InspectionEnd   string `json:"inspection_end"`
 	FeedbackDate    string `json:"feedback_date"`
-	// Policy durations: {"warning_window":"3d","ack_window":"48h",…}.
+	// Policy durations: {"warning_window":"3d","ack_window":"48h",…} and
+	// endorse_closure (true unless set false).
 	Policy *domain.Policy `json:"policy"`
+	// policyEndorseSet is whether the policy said endorse_closure at all.
+	policyEndorseSet bool
+}
+
+// UnmarshalJSON reads the request and notes whether the policy sets
+// endorse_closure: a new campaign endorses closures unless it says not to.
+func (r *campaignRequest) UnmarshalJSON(b []byte) error {
+	type plain campaignRequest
+	if err := json.Unmarshal(b, (*plain)(r)); err != nil {
+		return err
+	}
+	var set struct {
+		Policy struct {
+			EndorseClosure *bool `json:"endorse_closure"`
+		} `json:"policy"`
+	}
+	_ = json.Unmarshal(b, &set)
+	r.policyEndorseSet = set.Policy.EndorseClosure != nil
+	return nil
 }
 
 func (r campaignRequest) toDomain() (domain.Campaign, error) {
 	c := domain.Campaign{Title: r.Title, InspectedBody: r.InspectedBody, InspectionTeam: r.InspectionTeam}
 	if r.Policy != nil {
 		c.Policy = *r.Policy
+	}
+	if !r.policyEndorseSet {
+		c.Policy.EndorseClosure = true
 	}
 	var err error
 	if c.InspectionStart, err = optionalDate("inspection_start", r.InspectionStart); err != nil {

@@ -68,7 +68,7 @@ func TestEvidence(t *testing.T) {
 	fa2 := anon.As(anon.Login(t, "fa2", "password30"))
 	of := anon.As(anon.Login(t, "of", "password40"))
 	var campaign domain.Campaign
-	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "佐证"}).Decode(t, &campaign)
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "佐证", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 	var p domain.Problem
 	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+id(campaign.ID)+"/problems", map[string]any{"title": "大额资金存放管理不到位"}).Decode(t, &p)
 	pp := "/api/v1/problems/" + id(p.ID)

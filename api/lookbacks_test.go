@@ -41,7 +41,7 @@ func TestLookbacks(t *testing.T) {
 	disc.Must(t, 200, "GET", "/api/v1/me", nil).Decode(t, &me)
 
 	var campaign domain.Campaign
-	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "回头看测试"}).Decode(t, &campaign)
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "回头看测试", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 	cid := id(campaign.ID)
 	future := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	closeProblem := func(title string, unit domain.Unit, client apitest.Client) int64 {

@@ -28,6 +28,8 @@ type measureRequest struct {
 	CoUnitIDs         []flexID `json:"co_unit_ids"`
 	ResponsibleLeader string   `json:"responsible_leader"`
 	Deadline          string   `json:"deadline"`
+	// HandlerID names the measure's handler, a user of its lead unit.
+	HandlerID flexID `json:"handler_id"`
 }
 
 type progressRequest struct {
@@ -58,7 +60,7 @@ func (s *Server) submitPlan(c *gin.Context) {
 			}
 			plan.Measures = append(plan.Measures, domain.MeasureInput{
 				Title: m.Title, Kind: domain.MeasureKind(m.Kind), LeadUnitID: int64(m.LeadUnitID),
-				CoUnitIDs: ids(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: deadline,
+				CoUnitIDs: ids(m.CoUnitIDs), ResponsibleLeader: m.ResponsibleLeader, Deadline: deadline, HandlerID: int64(m.HandlerID),
 			})
 		}
 		cmd.Plan = &plan

@@ -43,6 +43,8 @@ type userRequest struct {
 	Role        string `json:"role"`
 	UnitID      flexID `json:"unit_id"`
 	Email       string `json:"email"`
+	// UnitRole is head or staff (default) for a unit user.
+	UnitRole string `json:"unit_role"`
 }
 
 func (s *Server) createUser(c *gin.Context) {
@@ -53,7 +55,7 @@ func (s *Server) createUser(c *gin.Context) {
 	}
 	u, err := s.svc.CreateUser(c.Request.Context(), currentUser(c), domain.NewUser{
 		Username: req.Username, Password: req.Password, DisplayName: req.DisplayName,
-		Role: domain.Role(req.Role), UnitID: int64(req.UnitID), Email: req.Email,
+		Role: domain.Role(req.Role), UnitID: int64(req.UnitID), Email: req.Email, UnitRole: domain.UnitRole(req.UnitRole),
 	})
 	if err != nil {
 		s.renderError(c, err)

@@ -41,7 +41,7 @@ func (h *Handler) userCreate(c *gin.Context) {
 	if err == nil {
 		_, err = h.svc.CreateUser(c.Request.Context(), currentUser(c), domain.NewUser{
 			Username: c.PostForm("username"), Password: c.PostForm("password"), DisplayName: c.PostForm("display_name"),
-			Role: domain.Role(c.PostForm("role")), UnitID: unitID,
+			Role: domain.Role(c.PostForm("role")), UnitID: unitID, UnitRole: domain.UnitRole(c.PostForm("unit_role")),
 		})
 	}
 	if err != nil {

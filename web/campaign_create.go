@@ -24,6 +24,9 @@ func (h *Handler) showCampaignNew(c *gin.Context, status int, f *forms) {
 // goes on to add its first problem.
 func (h *Handler) campaignCreate(c *gin.Context) {
 	in := domain.Campaign{Title: c.PostForm("title"), InspectedBody: c.PostForm("inspected_body"), InspectionTeam: c.PostForm("inspection_team")}
+	// A new campaign's closure requests wait for the unit head unless it
+	// says not to, as the API's.
+	in.Policy.EndorseClosure = c.PostForm("endorse_closure") != "no"
 	err := parseDates(map[string]*domain.Date{
 		"inspection_start": &in.InspectionStart, "inspection_end": &in.InspectionEnd, "feedback_date": &in.FeedbackDate,
 	}, c.PostForm)

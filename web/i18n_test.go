@@ -42,12 +42,10 @@ func TestCatalogue(t *testing.T) {
 	for _, r := range []domain.Role{domain.RoleAdmin, domain.RoleLeader, domain.RoleSupervisor, domain.RoleDiscipline, domain.RoleUnit} {
 		keys = append(keys, "role."+string(r))
 	}
-	for _, a := range []domain.Action{domain.ActionCreate, domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionRejectPlan,
-		domain.ActionAcknowledge, domain.ActionReportProgress, domain.ActionCompleteMeasure, domain.ActionRequestClosure,
-		domain.ActionApproveClosure, domain.ActionRejectClosure, domain.ActionRequestExtension, domain.ActionApproveExtension,
-		domain.ActionRejectExtension, domain.ActionUrge, domain.ActionRequestReports,
-		domain.ActionStartLookback, domain.ActionRequestMaterial, domain.ActionAnswerMaterial, domain.ActionConcludeLookback,
-		"add_evidence", "withdraw_evidence", "add_outcome"} {
+	for _, s := range domain.Actions() {
+		keys = append(keys, s.MessageKey())
+	}
+	for _, a := range []domain.Action{domain.ActionCreate, "add_evidence", "withdraw_evidence", "add_outcome"} {
 		keys = append(keys, "action."+string(a))
 	}
 	for _, l := range []domain.Light{domain.LightRed, domain.LightYellow, domain.LightGreen} {

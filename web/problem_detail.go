@@ -29,6 +29,10 @@ type problemView struct {
 	Lookback *lookbackState
 	// EvidenceMB is the upload limit, for the form's hint.
 	EvidenceMB int64
+	// UnitList is every unit, for the 分办 and reassignment forms; Members
+	// the units' users, for the handler picker.
+	UnitList []domain.Unit
+	Members  []domain.User
 }
 
 // lookbackState is what the problem page shows of a look-back under way.
@@ -69,13 +73,22 @@ type can struct {
 	Answer bool
 	// Justify lists the measures a closure request may justify in words.
 	Justify []domain.Measure
+	// Assign: the office's 分办 form. NameHandler is keyed by measure ID.
+	Assign      bool
+	NameHandler map[int64]bool
+	// Endorse: the unit head's endorsement or return of a closure request.
+	Endorse bool
+	// Reassign: the request form; DecideReassign the pending request's ID.
+	Reassign       bool
+	DecideReassign int64
 }
 
 // Any reports whether the user has any form on the problem.
 func (c can) Any() bool {
 	return c.EditPlan || c.DecidePlan || len(c.Acknowledge) > 0 || len(c.Progress) > 0 ||
 		len(c.Complete) > 0 || c.RequestClosure || c.DecideClosure || c.Urge ||
-		len(c.RequestExtension) > 0 || len(c.DecideExtension) > 0
+		len(c.RequestExtension) > 0 || len(c.DecideExtension) > 0 || c.Assign || len(c.NameHandler) > 0 ||
+		c.Endorse || c.Reassign || c.DecideReassign != 0
 }
 
 // capabilities dry-runs each decision through domain.Apply, the same rule
@@ -92,7 +105,8 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 	c := can{Acknowledge: map[int64]bool{}, Progress: map[int64]bool{}, Complete: map[int64]bool{},
 		RequestExtension: map[int64]bool{}, DecideExtension: map[int64]bool{}}
 	tomorrow := domain.DateOf(now).AddDays(1)
-	c.EditPlan = p.Stage == domain.StagePlan && (u.Role == domain.RoleLeader || u.Role == domain.RoleAdmin)
+	c.EditPlan = p.Stage == domain.StagePlan && (u.Role == domain.RoleLeader || u.Role == domain.RoleAdmin ||
+		(u.Role == domain.RoleUnit && p.Assignment != nil && u.UnitID == p.Assignment.LeadUnitID && p.PlanSubmittedBy == 0))
 	c.Drafter = p.PlanSubmittedBy != 0 && p.PlanSubmittedBy == u.ID
 	c.DecidePlan = try(domain.Command{Action: domain.ActionApprovePlan})
 	for _, m := range p.Measures {
@@ -116,6 +130,22 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 		}
 	}
 	c.Urge = try(domain.Command{Action: domain.ActionUrge, Text: "x"})
+	// Placeholder units: the rules do not look the unit up, the service does.
+	const anyUnit = 1 << 62
+	c.Assign = try(domain.Command{Action: domain.ActionAssign, Assignment: &domain.Assignment{LeadUnitID: anyUnit, PlanDue: tomorrow}})
+	c.NameHandler = map[int64]bool{}
+	for _, m := range p.Measures {
+		if try(domain.Command{Action: domain.ActionNameHandler, MeasureID: m.ID, Handler: &domain.HandlerRef{UserID: u.ID, UnitID: m.LeadUnitID}}) {
+			c.NameHandler[m.ID] = true
+		}
+	}
+	c.Endorse = try(domain.Command{Action: domain.ActionEndorseClosure})
+	c.Reassign = try(domain.Command{Action: domain.ActionRequestReassignment, Text: "x", Reassign: &domain.ReassignInput{LeadUnitID: anyUnit}})
+	for _, r := range p.Reassignments {
+		if r.Status == domain.ReassignPending && try(domain.Command{Action: domain.ActionApproveReassignment, Reassign: &domain.ReassignInput{ID: r.ID}}) {
+			c.DecideReassign = r.ID
+		}
+	}
 	c.RequestClosure = p.Stage == domain.StageExecute && u.Role == domain.RoleUnit && u.UnitID == p.LeadUnitID
 	c.DecideClosure = try(domain.Command{Action: domain.ActionApproveClosure})
 	c.Upload = map[int64]bool{}
@@ -190,10 +220,17 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 		return
 	}
 	v.Campaign = sum.Campaign
-	names, _, err := h.unitNames(c)
+	names, units, err := h.unitNames(c)
 	if err != nil {
 		h.renderError(c, err)
 		return
+	}
+	v.UnitList = units
+	if len(v.Can.NameHandler) > 0 {
+		if v.Members, err = h.svc.UnitMembers(ctx); err != nil {
+			h.renderError(c, err)
+			return
+		}
 	}
 	h.render(c, status, "problem_detail", &page{Title: p.Title, Forms: f, Units: names, Data: v})
 }

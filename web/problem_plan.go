@@ -24,6 +24,8 @@ type planRow struct {
 	Index                           int
 	Title, Kind, Lead, Leader, Date string
 	Co                              []string
+	// Handler is the chosen handler's user ID (经办人), "" for none.
+	Handler string
 }
 
 // HasCo reports whether the row chose unit id as a co-unit.
@@ -36,8 +38,10 @@ type planForm struct {
 	Lead  string
 	Rows  []planRow
 	Units []domain.Unit
-	Error string
-	RID   string
+	// Members are the units' users, the handler picker's choices.
+	Members []domain.User
+	Error   string
+	RID     string
 }
 
 func (h *Handler) planEditor(c *gin.Context) {
@@ -51,9 +55,12 @@ func (h *Handler) planEditor(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	if err := domain.RequireRole(currentUser(c), "draft plans", domain.RoleLeader, domain.RoleAdmin); err != nil {
-		h.renderError(c, err)
-		return
+	// Leaders draft, or the unit the problem was assigned to (分办).
+	if u := currentUser(c); !(u.Role == domain.RoleUnit && p.Assignment != nil && u.UnitID == p.Assignment.LeadUnitID) {
+		if err := domain.RequireRole(u, "draft plans", domain.RoleLeader, domain.RoleAdmin); err != nil {
+			h.renderError(c, err)
+			return
+		}
 	}
 	// A plan sent back keeps its measures: start from them.
 	ed := planForm{P: p}
@@ -63,6 +70,9 @@ func (h *Handler) planEditor(c *gin.Context) {
 	for i, m := range p.Measures {
 		row := planRow{Index: i, Title: m.Title, Kind: string(m.Kind), Lead: itoa(m.LeadUnitID),
 			Leader: m.ResponsibleLeader, Date: string(m.Deadline)}
+		if m.HandlerID != 0 {
+			row.Handler = itoa(m.HandlerID)
+		}
 		for _, co := range m.CoUnitIDs {
 			row.Co = append(row.Co, itoa(co))
 		}
@@ -72,19 +82,23 @@ func (h *Handler) planEditor(c *gin.Context) {
 }
 
 func (h *Handler) showPlanEditor(c *gin.Context, status int, ed planForm) {
-	_, units, err := h.unitNames(c)
+	names, units, err := h.unitNames(c)
 	if err != nil {
 		h.renderError(c, err)
 		return
 	}
 	ed.Units = units
+	if ed.Members, err = h.svc.UnitMembers(c.Request.Context()); err != nil {
+		h.renderError(c, err)
+		return
+	}
 	for len(ed.Rows) < emptyPlanRows {
 		ed.Rows = append(ed.Rows, planRow{Index: len(ed.Rows), Kind: string(domain.KindDeadline)})
 	}
 	if ed.RID == "" {
 		ed.RID = uuid.NewString()
 	}
-	h.render(c, status, "problem_plan", &page{Title: h.langOf(c).T("plan.title"), Data: ed})
+	h.render(c, status, "problem_plan", &page{Title: h.langOf(c).T("plan.title"), Units: names, Data: ed})
 }
 
 // planSubmit reads the editor's rows into the same PlanInput the JSON API
@@ -136,7 +150,7 @@ func planRows(c *gin.Context) []planRow {
 	for _, i := range idx {
 		f := func(name string) string { return strings.TrimSpace(form.Get(fmt.Sprintf("m%d.%s", i, name))) }
 		r := planRow{Index: len(rows), Title: f("title"), Kind: f("kind"), Lead: f("lead"), Leader: f("leader"),
-			Date: f("deadline"), Co: form[fmt.Sprintf("m%d.co", i)]}
+			Date: f("deadline"), Co: form[fmt.Sprintf("m%d.co", i)], Handler: f("handler")}
 		if r.Title == "" && r.Leader == "" && r.Date == "" && r.Lead == "" && len(r.Co) == 0 {
 			continue
 		}
@@ -158,6 +172,9 @@ func toPlan(ed planForm) (domain.PlanInput, error) {
 		}
 		if m.LeadUnitID == 0 {
 			return plan, domain.Errorf(domain.EInvalid, "measure %d: lead unit is required", i+1).WithKey("measure_field_required", "n", i+1, "field", "lead_unit_id").WithField(fmt.Sprintf("measures[%d].lead_unit_id", i))
+		}
+		if m.HandlerID, err = formID(r.Handler); err != nil {
+			return plan, err
 		}
 		for _, co := range r.Co {
 			id, err := formID(co)

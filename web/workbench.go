@@ -13,11 +13,15 @@ type workbenchView struct {
 	Execute     []queueItem
 	Closure     []queueItem
 	Verify      []queueItem
+	// ToPlan are problems assigned to the unit (分办) without a plan yet;
+	// Endorse the closure requests awaiting this head's endorsement.
+	ToPlan  []queueItem
+	Endorse []queueItem
 }
 
 // Empty reports whether there is nothing to do.
 func (v workbenchView) Empty() bool {
-	return len(v.Acknowledge)+len(v.Execute)+len(v.Closure)+len(v.Verify) == 0
+	return len(v.Acknowledge)+len(v.Execute)+len(v.Closure)+len(v.Verify)+len(v.ToPlan)+len(v.Endorse) == 0
 }
 
 // workbench (我的待办) lists a unit user's work: measures to acknowledge,
@@ -31,7 +35,7 @@ func (h *Handler) workbench(c *gin.Context) {
 	}
 	now := h.svc.Now()
 	var v workbenchView
-	for _, stage := range []domain.Stage{domain.StageAssign, domain.StageExecute, domain.StageVerify} {
+	for _, stage := range []domain.Stage{domain.StagePlan, domain.StageAssign, domain.StageExecute, domain.StageVerify} {
 		ps, err := h.problemsIn(ctx, u, stage, false)
 		if err != nil {
 			h.renderError(c, err)
@@ -47,7 +51,13 @@ func (h *Handler) workbench(c *gin.Context) {
 					v.Execute = append(v.Execute, queueItem{P: p, M: m, Can: can})
 				}
 			}
-			if can.RequestClosure {
+			if can.EditPlan {
+				v.ToPlan = append(v.ToPlan, queueItem{P: p, Can: can})
+			}
+			if can.Endorse {
+				v.Endorse = append(v.Endorse, queueItem{P: p, Can: can})
+			}
+			if can.RequestClosure && !can.Endorse && p.Closure.Status != domain.ClosureAwaitingEndorsement {
 				v.Closure = append(v.Closure, queueItem{P: p, Can: can, Ready: readyForClosure(p)})
 			}
 			if p.Stage == domain.StageVerify && p.LeadUnitID == u.UnitID {

@@ -75,7 +75,9 @@ func TestLookbackConfirmed(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "start_lookback,request_material,answer_material,conclude_lookback" {
 		t.Errorf("history = %s", got)
 	}
-	if keys := box.keys(":event:"); len(keys) != 2 { // the request to the unit, the answer to the group
+	// The start to the lead unit (a hand-off), the request to the unit, the
+	// answer to the group, the confirmation to the unit (a hand-off).
+	if keys := box.keys(":event:"); len(keys) != 4 {
 		t.Errorf("event notices = %v", keys)
 	}
 }

@@ -47,58 +47,11 @@ type Recorded struct {
 	Events  []domain.Event `json:"events"`
 }
 
-// Update names, one per human decision.
-const (
-	SubmitPlanUpdate       = "SubmitPlan"
-	ApprovePlanUpdate      = "ApprovePlan"
-	RejectPlanUpdate       = "RejectPlan"
-	AcknowledgeUpdate      = "Acknowledge"
-	ReportProgressUpdate   = "ReportProgress"
-	CompleteMeasureUpdate  = "CompleteMeasure"
-	RequestClosureUpdate   = "RequestClosure"
-	ApproveClosureUpdate   = "ApproveClosure"
-	RejectClosureUpdate    = "RejectClosure"
-	RequestExtensionUpdate = "RequestExtension"
-	ApproveExtensionUpdate = "ApproveExtension"
-	RejectExtensionUpdate  = "RejectExtension"
-	UrgeUpdate             = "Urge"
-	RequestReportsUpdate   = "RequestReports"
-	StartLookbackUpdate    = "StartLookback"
-	RequestMaterialUpdate  = "RequestMaterial"
-	AnswerMaterialUpdate   = "AnswerMaterial"
-	ConcludeLookbackUpdate = "ConcludeLookback"
-)
-
-// UpdateActions maps each Update name to the domain action it performs.
-var updateActions = map[string]domain.Action{
-	SubmitPlanUpdate:       domain.ActionSubmitPlan,
-	ApprovePlanUpdate:      domain.ActionApprovePlan,
-	RejectPlanUpdate:       domain.ActionRejectPlan,
-	AcknowledgeUpdate:      domain.ActionAcknowledge,
-	ReportProgressUpdate:   domain.ActionReportProgress,
-	CompleteMeasureUpdate:  domain.ActionCompleteMeasure,
-	RequestClosureUpdate:   domain.ActionRequestClosure,
-	ApproveClosureUpdate:   domain.ActionApproveClosure,
-	RejectClosureUpdate:    domain.ActionRejectClosure,
-	RequestExtensionUpdate: domain.ActionRequestExtension,
-	ApproveExtensionUpdate: domain.ActionApproveExtension,
-	RejectExtensionUpdate:  domain.ActionRejectExtension,
-	UrgeUpdate:             domain.ActionUrge,
-	RequestReportsUpdate:   domain.ActionRequestReports,
-	StartLookbackUpdate:    domain.ActionStartLookback,
-	RequestMaterialUpdate:  domain.ActionRequestMaterial,
-	AnswerMaterialUpdate:   domain.ActionAnswerMaterial,
-	ConcludeLookbackUpdate: domain.ActionConcludeLookback,
-}
-
-// UpdateName returns the Update that performs action.
+// UpdateName returns the Update that performs action, as the action's
+// declaration (domain.ActionSpec) names it.
 func UpdateName(action domain.Action) (string, bool) {
-	for name, a := range updateActions {
-		if a == action {
-			return name, true
-		}
-	}
-	return "", false
+	spec, ok := domain.Spec(action)
+	return spec.Update, ok && spec.Update != ""
 }
 
 // ProblemWorkflowID derives the workflow ID from the problem ID.
@@ -228,6 +181,10 @@ func ProblemWorkflow(ctx workflow.Context, in ProblemInput) error {
 	return workflow.NewContinueAsNewError(ctx, ProblemWorkflowName, next)
 }
 
+// handoffNoticesChange names the change that tells the next person of
+// every hand-off (plan submitted, decided, closure requested, ...).
+const handoffNoticesChange = "handoff-notices"
+
 // boundedStateChange names the change that prunes the state carried into
 // the next run.
 const boundedStateChange = "bounded-state"
@@ -328,8 +285,9 @@ func (w *problemWorkflow) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	for name, action := range updateActions {
-		err := workflow.SetUpdateHandlerWithOptions(ctx, name,
+	for _, spec := range domain.Actions() {
+		action := spec.Action
+		err := workflow.SetUpdateHandlerWithOptions(ctx, spec.Update,
 			func(ctx workflow.Context, cmd domain.Command) (UpdateResult, error) {
 				cmd.Action = action
 				return w.handle(ctx, cmd)
@@ -403,8 +361,13 @@ func (w *problemWorkflow) handle(ctx workflow.Context, cmd domain.Command) (Upda
 	// is silent while replaying.
 	workflow.GetLogger(ctx).Info("decision applied", "request_id", RequestID(ctx),
 		"action", string(cmd.Action), "problem_id", w.problem.ID, "version", w.problem.Version)
-	// An urge or an extension decision tells people at once.
-	for _, n := range domain.EventNotices(&w.problem, tr.Event) {
+	// An urge or an extension decision tells people at once; from the
+	// hand-off change on, so does every hand-off (issue 15).
+	notices := domain.EventNotices(&w.problem, tr.Event)
+	if workflow.GetVersion(ctx, handoffNoticesChange, workflow.DefaultVersion, 1) >= 1 {
+		notices = append(notices, domain.HandoffNotices(&w.problem, tr.Event)...)
+	}
+	for _, n := range notices {
 		if err := w.notify(ctx, n); err != nil {
 			return UpdateResult{}, err
 		}

@@ -307,7 +307,7 @@ func (h *harness) wantApplied(name string, o *outcome) {
 }
 
 func TestWalkPlanToClosed(t *testing.T) {
-	h := newHarness(t)
+	h, box := newDeadlineHarness(t)
 	steps := walk()
 	outcomes := make([]*outcome, len(steps))
 	for i, s := range steps {
@@ -322,6 +322,19 @@ func TestWalkPlanToClosed(t *testing.T) {
 		if v := o.result.Problem.Version; v != int64(i+2) || o.result.Duplicate || o.result.Problem.Stage != s.stage {
 			t.Errorf("step %d result: version %d stage %q duplicate %v, want %d %q", i, v, o.result.Problem.Stage, o.result.Duplicate, i+2, s.stage)
 		}
+	}
+	// Each hand-off tells the next person: the plan's submission and its
+	// decision, each closure request and each decision on it.
+	var handoffs []string
+	for _, s := range steps {
+		switch s.cmd.Action {
+		case domain.ActionSubmitPlan, domain.ActionApprovePlan, domain.ActionRejectPlan, domain.ActionRequestClosure,
+			domain.ActionApproveClosure, domain.ActionRejectClosure:
+			handoffs = append(handoffs, string(s.cmd.Action))
+		}
+	}
+	if keys := box.keys(":handoff"); len(keys) != len(handoffs) {
+		t.Errorf("hand-off notices = %v, want one for each of %v", keys, handoffs)
 	}
 	trs := h.rec.transitions()
 	if len(trs) != len(steps) {

@@ -46,8 +46,10 @@ func historyFiles(t *testing.T) []string {
 		{"problem-lifecycle", 1}, {"problem-continued", 3}, {"report-round", 1}, {"lookback-start", 1},
 		// Continued before the bounded-state change: runs still on that path.
 		{"problem-continued-v1", 3},
-		// Before the search-attributes change.
-		{"problem-lifecycle-v1", 1}, {"problem-continued-v2", 3},
+		// Recorded before search attributes and the hand-off notices.
+		{"problem-lifecycle-v1", 1}, {"problem-continued-v2", 3}, {"report-round-v1", 1},
+		// The office's hand-offs: 分办, handler, endorsement (issue 15).
+		{"problem-office", 1},
 	} {
 		if count[want.name] < want.runs {
 			t.Errorf("%d recorded histories of %s, want at least %d", count[want.name], want.name, want.runs)

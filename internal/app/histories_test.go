@@ -65,6 +65,7 @@ func TestRecordHistories(t *testing.T) {
 	lifecycle, campaign := e.lifecycle(t)
 	round := e.reportRound(t, campaign)
 	lookback := e.closeLifecycle(t, lifecycle)
+	office := e.officeProblem(t)
 	chained := e.continuedProblem(t)
 	if len(chained.runs) < 3 {
 		t.Fatalf("the chained problem ran %d times, want at least 3", len(chained.runs))
@@ -76,6 +77,7 @@ func TestRecordHistories(t *testing.T) {
 	e.write(t, "problem-lifecycle", e.runs(t, workflows.ProblemWorkflowID(lifecycle), ""))
 	e.write(t, "report-round", e.runs(t, round.ID, round.RunID))
 	e.write(t, "lookback-start", e.runs(t, workflows.LookbackStartWorkflowID(lookback), ""))
+	e.write(t, "problem-office", e.runs(t, workflows.ProblemWorkflowID(office), ""))
 	e.write(t, "problem-continued", e.runs(t, chained.workflowID, chained.runs[0]))
 }
 
@@ -104,6 +106,7 @@ type recEnv struct {
 	svc                                      *service.Service
 	hook                                     *notifytest.WebhookReceiver
 	admin, leader1, leader2, super, disc, ua apitest.Client
+	uaHead                                   apitest.Client
 	unit                                     domain.Unit
 }
 
@@ -147,6 +150,7 @@ func newRecEnv(t *testing.T) *recEnv {
 		{"username": "super", "password": "recorder-pass-3", "role": "supervisor"},
 		{"username": "disc", "password": "recorder-pass-4", "role": "discipline"},
 		{"username": "ua", "password": "recorder-pass-5", "role": "unit", "unit_id": e.unit.ID},
+		{"username": "ua_head", "password": "recorder-pass-6", "role": "unit", "unit_id": e.unit.ID, "unit_role": "head"},
 	} {
 		e.admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
@@ -155,6 +159,7 @@ func newRecEnv(t *testing.T) *recEnv {
 	e.super = anon.As(anon.Login(t, "super", "recorder-pass-3"))
 	e.disc = anon.As(anon.Login(t, "disc", "recorder-pass-4"))
 	e.ua = anon.As(anon.Login(t, "ua", "recorder-pass-5"))
+	e.uaHead = anon.As(anon.Login(t, "ua_head", "recorder-pass-6"))
 	return e
 }
 
@@ -169,7 +174,7 @@ func (e *recEnv) campaign(t *testing.T, title string) domain.Campaign {
 	t.Helper()
 	var c domain.Campaign
 	e.leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{
-		"title": title, "policy": map[string]string{"ack_window": "2s", "repeat_every": "24h", "escalate_after": "7d"},
+		"title": title, "policy": map[string]any{"ack_window": "2s", "repeat_every": "24h", "escalate_after": "7d", "endorse_closure": false},
 	}).Decode(t, &c)
 	return c
 }
@@ -205,6 +210,47 @@ func (e *recEnv) lifecycle(t *testing.T) (int64, int64) {
 	e.super.Must(t, 200, "POST", pp+"/urge", map[string]any{"message": "请本周内报送进展"})
 	e.waitNotice(t, domain.NoticeUrge, p.ID)
 	return p.ID, c.ID
+}
+
+// officeProblem walks the office's hand-offs (issue 15): 分办, the unit's
+// plan with a handler, a handler named, a staff closure request returned
+// by the head, asked again, endorsed and approved.
+func (e *recEnv) officeProblem(t *testing.T) int64 {
+	t.Helper()
+	var c domain.Campaign
+	e.leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "分办", "policy": map[string]any{"ack_window": "2s"}}).Decode(t, &c)
+	if !c.Policy.EndorseClosure {
+		t.Fatal("a new campaign does not endorse closures")
+	}
+	var p domain.Problem
+	e.leader1.Must(t, 201, "POST", "/api/v1/campaigns/"+histID(c.ID)+"/problems", map[string]any{"title": "救助资金发放不及时"}).Decode(t, &p)
+	pp := "/api/v1/problems/" + histID(p.ID)
+	e.leader1.Must(t, 200, "POST", pp+"/assignment", map[string]any{"lead_unit_id": e.unit.ID, "plan_due": histDate(0, 10), "responsible_leader": "分管厅领导"})
+	var me domain.User
+	e.ua.Must(t, 200, "GET", "/api/v1/me", nil).Decode(t, &me)
+	plan := e.plan()
+	plan["measures"].([]map[string]any)[0]["handler_id"] = me.ID
+	e.ua.Must(t, 200, "POST", pp+"/plan", plan)
+	e.leader2.Must(t, 200, "POST", pp+"/plan/approve", map[string]any{"comment": "同意"}).Decode(t, &p)
+	mp := pp + "/measures/" + histID(p.Measures[0].ID)
+	var head domain.User
+	e.uaHead.Must(t, 200, "GET", "/api/v1/me", nil).Decode(t, &head)
+	e.uaHead.Must(t, 200, "POST", mp+"/handler", map[string]any{"user_id": head.ID})
+	e.ua.Must(t, 200, "POST", mp+"/acknowledge", nil)
+	e.ua.Must(t, 200, "POST", mp+"/complete", map[string]any{"summary": "已发放"})
+	closure := map[string]any{"summary": "申请销号", "justifications": map[string]string{histID(p.Measures[0].ID): "发放记录已公示"}}
+	e.ua.Must(t, 200, "POST", pp+"/closure-request", closure)
+	e.uaHead.Must(t, 200, "POST", pp+"/closure/return", map[string]any{"reason": "请补充公示截图"})
+	e.ua.Must(t, 200, "POST", pp+"/closure-request", closure)
+	e.uaHead.Must(t, 200, "POST", pp+"/closure/endorse", map[string]any{"comment": "情况属实"})
+	e.super.Must(t, 200, "POST", pp+"/closure/approve", nil).Decode(t, &p)
+	if p.Stage != domain.StageClosed {
+		t.Fatalf("office problem ends in %s", p.Stage)
+	}
+	e.assertEvents(t, p.ID, "create", "assign", "submit_plan", "approve_plan", "name_handler", "acknowledge",
+		"complete_measure", "request_closure", "return_closure", "request_closure", "endorse_closure", "approve_closure")
+	e.settle(t)
+	return p.ID
 }
 
 // closeLifecycle takes the lifecycle problem on from execute: closure
@@ -341,8 +387,9 @@ func (e *recEnv) continuedProblem(t *testing.T) runChain {
 	e.assertEvents(t, p.ID, "create", "submit_plan", "reject_plan", "submit_plan", "approve_plan", "urge", "urge",
 		"acknowledge", "report_progress", "report_progress", "report_progress", "report_progress", "report_progress",
 		"complete_measure", "request_closure", "approve_closure")
-	if n, err := e.store.CountNotifications(e.ctx, ack.Key); err != nil || n != 1 {
-		t.Errorf("%d inbox rows for %s (%v), want 1", n, ack.Key, err)
+	// Once per user of the unit: its staff and its head.
+	if n, err := e.store.CountNotifications(e.ctx, ack.Key); err != nil || n != 2 {
+		t.Errorf("%d inbox rows for %s (%v), want 2", n, ack.Key, err)
 	}
 	if n := e.countNotices(t, domain.NoticeAckOverdue, p.ID); n != 1 {
 		t.Errorf("%d acknowledgement reminders for problem %d, want 1", n, p.ID)

@@ -106,7 +106,9 @@ func TestMetricsEndpoint(t *testing.T) {
 		`rectify_workflow_actions_total{kind="approve_plan",result="accepted"} 1`,
 		`rectify_workflow_actions_total{kind="approve_closure",result="refused"} 1`,
 		`rectify_workflow_actions_total{kind="urge",result="accepted"} 1`,
-		`rectify_reminders_total{channel="inbox",result="sent"} 1`,
+		// Inbox rows: the plan's submission to both leaders, its approval to
+		// the drafter and the unit (hand-offs), the urge to the unit.
+		`rectify_reminders_total{channel="inbox",result="sent"} 5`,
 		fmt.Sprintf("rectify_evidence_uploaded_bytes_total %d", len("采购管理办法（修订）全文")),
 		"temporal_request{",
 		"go_goroutines ",

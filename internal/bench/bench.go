@@ -272,8 +272,9 @@ func (b *bench) sender(ctx context.Context, kind string) (func(int64) error, err
 				Actor: b.unitUser.Actor(), MeasureID: 1,
 				Progress: &domain.ProgressInput{Text: "基准进展", Percent: &percent},
 			}
+			name, _ := workflows.UpdateName(cmd.Action)
 			h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-				WorkflowID: workflows.ProblemWorkflowID(id), UpdateName: workflows.ReportProgressUpdate,
+				WorkflowID: workflows.ProblemWorkflowID(id), UpdateName: name,
 				UpdateID: cmd.RequestID, Args: []any{cmd}, WaitForStage: client.WorkflowUpdateStageCompleted,
 			})
 			if err != nil {

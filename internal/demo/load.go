@@ -124,7 +124,10 @@ func (l *loader) createPeople(ctx context.Context, password string) error {
 		{Username: "discipline", DisplayName: "驻厅纪检监察组", Role: domain.RoleDiscipline},
 	}
 	for _, u := range units {
-		people = append(people, domain.NewUser{Username: u.username, DisplayName: u.name, Role: domain.RoleUnit, UnitID: l.unitIDs[u.username]})
+		// Each unit: today's user as staff and a head (处室负责人).
+		people = append(people,
+			domain.NewUser{Username: u.username, DisplayName: u.name, Role: domain.RoleUnit, UnitID: l.unitIDs[u.username], UnitRole: domain.UnitStaff},
+			domain.NewUser{Username: u.username + "_head", DisplayName: u.name + "负责人", Role: domain.RoleUnit, UnitID: l.unitIDs[u.username], UnitRole: domain.UnitHead})
 	}
 	for _, p := range people {
 		p.Password = password
@@ -153,6 +156,7 @@ func (l *loader) campaign(ctx context.Context) (int64, error) {
 		InspectionStart: "2023-11-13",
 		InspectionEnd:   "2023-12-29",
 		FeedbackDate:    "2024-02-26",
+		Policy:          domain.Policy{EndorseClosure: true},
 	})
 	if err != nil {
 		return 0, err
@@ -245,6 +249,12 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 	}
 	if err := step("closure-request", leadUser, domain.Command{Action: domain.ActionRequestClosure, Text: "整改任务已完成,申请销号"}); err != nil {
 		return err
+	}
+	// The demo campaign endorses closures: the unit's head signs first.
+	if p.Closure.Status == domain.ClosureAwaitingEndorsement {
+		if err := step("closure-endorse", l.users[lead.username+"_head"], domain.Command{Action: domain.ActionEndorseClosure, Text: "情况属实,同意报审"}); err != nil {
+			return err
+		}
 	}
 	return step("closure-approve", l.users["supervisor"], domain.Command{Action: domain.ActionApproveClosure, Text: "佐证材料齐全,同意销号"})
 }

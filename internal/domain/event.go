@@ -32,6 +32,15 @@ const (
 	ActionRequestMaterial  Action = "request_material"
 	ActionAnswerMaterial   Action = "answer_material"
 	ActionConcludeLookback Action = "conclude_lookback"
+	// Office actions (分办, 经办人, 背书); see office.go.
+	ActionAssign         Action = "assign"
+	ActionNameHandler    Action = "name_handler"
+	ActionEndorseClosure Action = "endorse_closure"
+	ActionReturnClosure  Action = "return_closure"
+	// Reassignment (调整牵头单位); see reassign.go.
+	ActionRequestReassignment Action = "request_reassignment"
+	ActionApproveReassignment Action = "approve_reassignment"
+	ActionRejectReassignment  Action = "reject_reassignment"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

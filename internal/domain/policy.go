@@ -20,6 +20,9 @@ type Policy struct {
 	RepeatEvery time.Duration `json:"repeat_every,omitempty"`
 	// EscalateAfter escalates to the leaders once something is this late.
 	EscalateAfter time.Duration `json:"escalate_after,omitempty"`
+	// EndorseClosure makes a staff member's closure request wait for the
+	// unit head's endorsement (签字背书) before the supervisor sees it.
+	EndorseClosure bool `json:"endorse_closure,omitempty"`
 }
 
 // Default policy values, as the 督办 practice of the seed report's office.
@@ -90,6 +93,9 @@ type policyJSON struct {
 	ReviewWindow  string `json:"review_window,omitempty"`
 	RepeatEvery   string `json:"repeat_every,omitempty"`
 	EscalateAfter string `json:"escalate_after,omitempty"`
+	// EndorseClosure is left out when false, so payloads recorded before
+	// it read the same.
+	EndorseClosure bool `json:"endorse_closure,omitempty"`
 }
 
 // MarshalJSON writes durations as text ("72h0m0s"), for people and payloads.
@@ -100,7 +106,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		}
 		return d.String()
 	}
-	return json.Marshal(policyJSON{str(p.WarningWindow), str(p.AckWindow), str(p.ReviewWindow), str(p.RepeatEvery), str(p.EscalateAfter)})
+	return json.Marshal(policyJSON{str(p.WarningWindow), str(p.AckWindow), str(p.ReviewWindow), str(p.RepeatEvery), str(p.EscalateAfter), p.EndorseClosure})
 }
 
 // UnmarshalJSON reads durations as "72h", "3d" or "90s".
@@ -109,7 +115,7 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return Errorf(EInvalid, "policy must be an object of durations such as {\"warning_window\":\"3d\"}").WithKey("policy_invalid").WithField("policy")
 	}
-	var out Policy
+	out := Policy{EndorseClosure: in.EndorseClosure}
 	for _, f := range []struct {
 		name string
 		s    string

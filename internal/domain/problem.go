@@ -85,6 +85,13 @@ type Problem struct {
 	// while in stage lookback (the due date drives the reviewers' reminder).
 	LookbackID  int64 `json:"lookback_id,omitempty"`
 	LookbackDue Date  `json:"lookback_due,omitempty"`
+	// Assignment is the office's 分办, if the problem was handed to a unit.
+	Assignment *Assignment `json:"assignment,omitempty"`
+	// Closure is where the last closure request stands.
+	Closure ClosureState `json:"closure,omitzero"`
+	// Reassignments are the requests to change the lead unit (调整牵头单位).
+	Reassignments      []Reassignment `json:"reassignments,omitempty"`
+	NextReassignmentID int64          `json:"next_reassignment_id,omitempty"`
 }
 
 // Measure is a task under a problem (整改措施). IDs are numbered within the
@@ -114,6 +121,10 @@ type Measure struct {
 	LatestProgress    string    `json:"latest_progress,omitempty"`
 	LatestPercent     *int      `json:"latest_percent,omitempty"`
 	LatestProgressAt  time.Time `json:"latest_progress_at,omitzero"`
+	// HandlerID and HandlerName name the measure's handler (经办人), a user
+	// of its lead unit; none: the unit as a whole.
+	HandlerID   int64  `json:"handler_id,omitempty"`
+	HandlerName string `json:"handler_name,omitempty"`
 }
 
 // Clone returns a deep copy, so a transition never changes its input.
@@ -121,6 +132,12 @@ func (p Problem) Clone() Problem {
 	p.Extensions = slices.Clone(p.Extensions)
 	p.ClosureEvidence = slices.Clone(p.ClosureEvidence)
 	p.ClosureJustifications = maps.Clone(p.ClosureJustifications)
+	if p.Assignment != nil {
+		a := *p.Assignment
+		a.CoUnitIDs = slices.Clone(a.CoUnitIDs)
+		p.Assignment = &a
+	}
+	p.Reassignments = slices.Clone(p.Reassignments)
 	p.Measures = slices.Clone(p.Measures)
 	for i := range p.Measures {
 		p.Measures[i].CoUnitIDs = slices.Clone(p.Measures[i].CoUnitIDs)
@@ -152,6 +169,7 @@ func (p *Problem) UnitIDs() []int64 {
 		ids = append(ids, m.LeadUnitID)
 		ids = append(ids, m.CoUnitIDs...)
 	}
+	ids = append(ids, p.formerUnits()...)
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }

@@ -22,6 +22,8 @@ const (
 	NoticeReportLate NoticeKind = "report_late" // it did not come in time
 	NoticeExtension  NoticeKind = "extension"   // an extension was asked for or decided
 	NoticeLookback   NoticeKind = "lookback"    // a look-back asks, reopens or falls due (回头看)
+	NoticeHandoff    NoticeKind = "handoff"     // work passed to the next person (分办, 报审, 背书…)
+	NoticePlanLate   NoticeKind = "plan_late"   // an assigned plan was not submitted in time
 )
 
 // Audience says who receives a notice.
@@ -32,6 +34,10 @@ type Audience struct {
 	Roles []Role `json:"roles,omitempty"`
 	// DisplayName: the user so named, e.g. a measure's responsible leader.
 	DisplayName string `json:"display_name,omitempty"`
+	// UserIDs: these users (a handler, a requester).
+	UserIDs []int64 `json:"user_ids,omitempty"`
+	// UnitHeadOf: the heads of this unit.
+	UnitHeadOf int64 `json:"unit_head_of,omitempty"`
 }
 
 // Notice is one notification to deliver. Key is unique per (problem,
@@ -78,6 +84,9 @@ type series struct {
 	message string
 	// until ends a series that another replaces (a warning once overdue).
 	until time.Time
+	// head, when set, is the unit whose head is told at the first repeat,
+	// before the leaders (a measure with a handler: handler, head, leaders).
+	head int64
 }
 
 // DueNotices returns the notices of p due at now that sent does not hold yet,
@@ -111,6 +120,13 @@ func DueNotices(p *Problem, now time.Time, sent func(key string) bool) (due []No
 			later(s.start.Add(time.Duration(k+1) * s.repeat))
 		}
 		fire(s, k, s.start.Add(time.Duration(k)*s.repeat), s.kind, s.level, s.audience, s.message)
+		if s.head != 0 && s.repeat > 0 {
+			if at := s.start.Add(s.repeat); now.Before(at) {
+				later(at)
+			} else {
+				fire(s, 0, at, NoticeEscalation, "head", Audience{UnitHeadOf: s.head}, "【督办提醒负责人】"+s.message)
+			}
+		}
 		if s.escalate > 0 {
 			esc := s.start.Add(s.escalate)
 			if now.Before(esc) {
@@ -129,6 +145,15 @@ func (p *Problem) series(pol Policy) []series {
 	var out []series
 	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
 	switch p.Stage {
+	case StagePlan:
+		if a := p.Assignment; a != nil && p.PlanSubmittedBy == 0 && !a.PlanDue.IsZero() {
+			out = append(out, series{
+				cond: "plan", level: "red", due: string(a.PlanDue), kind: NoticePlanLate,
+				start: a.PlanDue.DueAt(), repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
+				audience: Audience{UnitID: a.LeadUnitID}, leader: a.ResponsibleLeader, head: a.LeadUnitID,
+				message: fmt.Sprintf("【方案逾期】%s的整改方案未在%s前报送,请立即报送", title, a.PlanDue),
+			})
+		}
 	case StageAssign:
 		for _, m := range p.Measures {
 			if m.Acknowledged {
@@ -138,7 +163,7 @@ func (p *Problem) series(pol Policy) []series {
 			out = append(out, series{
 				cond: "ack", level: "red", due: start.UTC().Format(time.RFC3339), measure: m.ID, kind: NoticeAckOverdue,
 				start: start, repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
-				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				audience: m.audience(), leader: m.ResponsibleLeader, head: m.headOf(),
 				message: fmt.Sprintf("【签收逾期】%s的整改措施“%s”交办后未按时签收,请立即签收", title, m.Title),
 			})
 		}
@@ -157,7 +182,7 @@ func (p *Problem) series(pol Policy) []series {
 			out = append(out, series{
 				cond: "report", level: "red", due: string(m.ReportDue), measure: m.ID, kind: NoticeReportLate,
 				start: m.ReportDue.DueAt(), repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
-				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				audience: m.audience(), leader: m.ResponsibleLeader, head: m.headOf(),
 				message: fmt.Sprintf("【进展报送逾期】%s的整改措施“%s”未在%s前报送进展", title, m.Title, m.ReportDue),
 			})
 		}
@@ -168,13 +193,13 @@ func (p *Problem) series(pol Policy) []series {
 		out = append(out,
 			series{
 				cond: "deadline", level: "yellow", due: string(m.Deadline), measure: m.ID, kind: NoticeWarning,
-				start: dueAt.Add(-pol.WarningWindow), until: dueAt, audience: Audience{UnitID: m.LeadUnitID},
+				start: dueAt.Add(-pol.WarningWindow), until: dueAt, audience: m.audience(),
 				message: fmt.Sprintf("【预警】%s的整改措施“%s”将于%s到期", title, m.Title, m.Deadline),
 			},
 			series{
 				cond: "deadline", level: "red", due: string(m.Deadline), measure: m.ID, kind: NoticeOverdue,
 				start: dueAt, repeat: pol.RepeatEvery, escalate: pol.EscalateAfter,
-				audience: Audience{UnitID: m.LeadUnitID}, leader: m.ResponsibleLeader,
+				audience: m.audience(), leader: m.ResponsibleLeader, head: m.headOf(),
 				message: fmt.Sprintf("【逾期】%s的整改措施“%s”已超过整改时限%s,请立即整改", title, m.Title, m.Deadline),
 			},
 		)
@@ -182,54 +207,41 @@ func (p *Problem) series(pol Policy) []series {
 	return out
 }
 
-// EventNotices returns the notices a person's action sends at once: an urge
-// to the lead unit, an extension request to the leaders, its decision back.
+// EventNotices returns the notices a person's action sends at once, as its
+// declaration (ActionSpec.Notices) says.
 func EventNotices(p *Problem, ev Event) []Notice {
-	key := fmt.Sprintf("p%d:event:%d", p.ID, ev.Seq)
-	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
-	n := Notice{Key: key, ProblemID: p.ID, MeasureID: ev.MeasureID, At: ev.At}
-	switch ev.Action {
-	case ActionUrge:
-		n.Kind, n.Audience = NoticeUrge, Audience{UnitID: p.LeadUnitID}
-		n.Message = fmt.Sprintf("【催办】%s:%s(%s)", title, ev.Reason, ev.ActorName)
-	case ActionRequestExtension:
-		n.Kind, n.Audience = NoticeExtension, Audience{Roles: []Role{RoleLeader}}
-		n.Message = fmt.Sprintf("【延期申请】%s的措施%d申请延期:%s", title, ev.MeasureID, ev.Reason)
-	case ActionApproveExtension, ActionRejectExtension:
-		verdict := "已批准"
-		if ev.Action == ActionRejectExtension {
-			verdict = "未批准"
-		}
-		n.Kind, n.Audience = NoticeExtension, Audience{UnitID: p.LeadUnitID}
-		n.Message = fmt.Sprintf("【延期申请%s】%s的措施%d。%s", verdict, title, ev.MeasureID, ev.Reason)
-	case ActionRequestReports:
-		// One notice per lead unit asked, naming its measures.
-		var out []Notice
-		byUnit := map[int64][]string{}
-		var units []int64
-		for _, m := range p.Measures {
-			if m.ReportDue == "" {
-				continue
-			}
-			if _, ok := byUnit[m.LeadUnitID]; !ok {
-				units = append(units, m.LeadUnitID)
-			}
-			byUnit[m.LeadUnitID] = append(byUnit[m.LeadUnitID], "“"+m.Title+"”")
-		}
-		for _, u := range units {
-			out = append(out, Notice{
-				Key: fmt.Sprintf("%s:u%d", key, u), Kind: NoticeReportDue, ProblemID: p.ID, At: ev.At,
-				Audience: Audience{UnitID: u},
-				Message:  fmt.Sprintf("【定期调度】请于%s前报送%s的整改措施%s的进展", p.Measures[0].ReportDue, title, strings.Join(byUnit[u], "、")),
-			})
-		}
-		return out
-	case ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
-		return lookbackNotices(p, ev, n, title)
-	default:
+	spec, ok := Spec(ev.Action)
+	if !ok || spec.Notices == nil {
 		return nil
 	}
-	return []Notice{n}
+	key := fmt.Sprintf("p%d:event:%d", p.ID, ev.Seq)
+	title := fmt.Sprintf("问题(%d)“%s”", p.Number, p.Title)
+	return spec.Notices(p, ev, Notice{Key: key, ProblemID: p.ID, MeasureID: ev.MeasureID, At: ev.At}, title)
+}
+
+// reportRequestNotices tells each lead unit asked for reports which of its
+// measures are asked, one notice per unit.
+func reportRequestNotices(p *Problem, ev Event, n Notice, title string) []Notice {
+	var out []Notice
+	byUnit := map[int64][]string{}
+	var units []int64
+	for _, m := range p.Measures {
+		if m.ReportDue == "" {
+			continue
+		}
+		if _, ok := byUnit[m.LeadUnitID]; !ok {
+			units = append(units, m.LeadUnitID)
+		}
+		byUnit[m.LeadUnitID] = append(byUnit[m.LeadUnitID], "“"+m.Title+"”")
+	}
+	for _, u := range units {
+		out = append(out, Notice{
+			Key: fmt.Sprintf("%s:u%d", n.Key, u), Kind: NoticeReportDue, ProblemID: p.ID, At: ev.At,
+			Audience: Audience{UnitID: u},
+			Message:  fmt.Sprintf("【定期调度】请于%s前报送%s的整改措施%s的进展", p.Measures[0].ReportDue, title, strings.Join(byUnit[u], "、")),
+		})
+	}
+	return out
 }
 
 // LatestReminders returns the keys of sent that DueNotices may still ask
@@ -274,4 +286,22 @@ func splitReminderKey(key string) (name string, repeat int, isSeries bool) {
 		return "", 0, false
 	}
 	return key[:i], repeat, true
+}
+
+// audience is who a measure's reminders go to: its handler when it has
+// one, else its lead unit.
+func (m *Measure) audience() Audience {
+	if m.HandlerID != 0 {
+		return Audience{UserIDs: []int64{m.HandlerID}}
+	}
+	return Audience{UnitID: m.LeadUnitID}
+}
+
+// headOf is the unit whose head hears of a late measure before the
+// leaders do: only for a measure with a handler (else the unit was told).
+func (m *Measure) headOf() int64 {
+	if m.HandlerID != 0 {
+		return m.LeadUnitID
+	}
+	return 0
 }

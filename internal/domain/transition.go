@@ -27,6 +27,10 @@ type MeasureInput struct {
 	CoUnitIDs         []int64     `json:"co_unit_ids"`
 	ResponsibleLeader string      `json:"responsible_leader"`
 	Deadline          Date        `json:"deadline"`
+	// HandlerID names the measure's handler; the service fills Handler
+	// from the store (never the client) so the domain can check its unit.
+	HandlerID int64       `json:"handler_id,omitempty"`
+	Handler   *HandlerRef `json:"handler,omitempty"`
 }
 
 // MaxMeasures bounds a plan.
@@ -95,6 +99,10 @@ func (in *PlanInput) clone() *PlanInput {
 	out.Measures = slices.Clone(in.Measures)
 	for i := range out.Measures {
 		out.Measures[i].CoUnitIDs = slices.Clone(out.Measures[i].CoUnitIDs)
+		if h := out.Measures[i].Handler; h != nil {
+			v := *h
+			out.Measures[i].Handler = &v
+		}
 	}
 	return &out
 }
@@ -190,61 +198,24 @@ type Command struct {
 	Result     LookbackResult `json:"result,omitempty"`
 	Finding    string         `json:"finding,omitempty"`
 	MeasureIDs []int64        `json:"measure_ids,omitempty"`
+	// Assignment is the 分办 of an assign action.
+	Assignment *Assignment `json:"assignment,omitempty"`
+	// Handler is the user a handler action names, read from the store.
+	Handler *HandlerRef `json:"handler,omitempty"`
+	// Reassign names the new lead unit, or the request decided on.
+	Reassign *ReassignInput `json:"reassign,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).
 func (c *Command) Validate(now time.Time) error {
-	var err error
-	switch c.Action {
-	case ActionSubmitPlan:
-		if c.Plan == nil {
-			return Errorf(EInvalid, "plan is required").WithKey("field_required", "field", "plan").WithField("plan")
-		}
-		return c.Plan.Validate(now)
-	case ActionReportProgress:
-		if c.Progress == nil {
-			return Errorf(EInvalid, "progress is required").WithKey("field_required", "field", "progress_text").WithField("text")
-		}
-		return c.Progress.Validate()
-	case ActionRejectPlan, ActionRejectClosure, ActionRejectExtension:
-		c.Text, err = RequireText("reason", c.Text)
-	case ActionUrge:
-		c.Text, err = RequireText("message", c.Text)
-	case ActionRequestExtension:
-		if c.Text, err = RequireText("reason", c.Text); err != nil {
-			return err
-		}
-		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "deadline is required (YYYY-MM-DD)").WithKey("date_required", "field", "new_deadline").WithField("deadline")
-		}
-		if !c.Deadline.DueAt().After(now) {
-			return Errorf(EInvalid, "the new deadline %s has passed", c.Deadline).WithKey("deadline_passed", "deadline", string(c.Deadline)).WithField("deadline")
-		}
-	case ActionApproveExtension:
-		c.Text, err = OptionalText("comment", c.Text)
-	case ActionRequestReports:
-		if c.Deadline.IsZero() || c.Deadline.Time().IsZero() {
-			return Errorf(EInvalid, "the report due date is required (YYYY-MM-DD)").WithKey("date_required", "field", "report_due").WithField("deadline")
-		}
-	case ActionCompleteMeasure:
-		c.Text, err = RequireText("summary", c.Text)
-	case ActionRequestClosure:
-		if c.Text, err = OptionalText("summary", c.Text); err != nil {
-			return err
-		}
-		for _, j := range c.Justifications {
-			if _, err := OptionalText("justification", j); err != nil {
-				return err
-			}
-		}
-	case ActionApprovePlan, ActionApproveClosure, ActionAcknowledge:
-		c.Text, err = OptionalText("text", c.Text)
-	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
-		return c.validateLookback(now)
-	default:
+	spec, ok := Spec(c.Action)
+	if !ok {
 		return Errorf(EInvalid, "unknown action %q", c.Action).WithKey("unknown_action", "action", string(c.Action)).WithField("action")
 	}
-	return err
+	if spec.Validate == nil {
+		return nil
+	}
+	return spec.Validate(c, now)
 }
 
 // Apply runs cmd against p at now. It returns the next state and its event,
@@ -256,6 +227,12 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 	cmd.Plan, cmd.Progress = cmd.Plan.clone(), cmd.Progress.clone()
 	if err := cmd.Validate(now); err != nil {
 		return Transition{}, err
+	}
+	spec, _ := Spec(cmd.Action)
+	if len(spec.Roles) > 0 {
+		if err := requireRole(cmd.Actor, spec.Verb, spec.Roles...); err != nil {
+			return Transition{}, err
+		}
 	}
 	next := p.Clone()
 	ev := Event{
@@ -271,61 +248,7 @@ func Apply(p Problem, cmd Command, now time.Time) (Transition, error) {
 		MeasureID: cmd.MeasureID,
 		At:        now,
 	}
-	var err error
-	switch cmd.Action {
-	case ActionSubmitPlan:
-		err = submitPlan(&next, cmd, now)
-		ev.Payload = mustJSON(cmd.Plan)
-	case ActionApprovePlan:
-		err = decidePlan(&next, cmd, StageAssign)
-		ev.Reason = cmd.Text
-	case ActionRejectPlan:
-		err = decidePlan(&next, cmd, StagePlan)
-		ev.Reason = cmd.Text
-	case ActionAcknowledge:
-		err = acknowledge(&next, cmd, now)
-		ev.Reason = cmd.Text
-	case ActionReportProgress:
-		err = reportProgress(&next, cmd, now)
-		ev.Payload = mustJSON(cmd.Progress)
-	case ActionCompleteMeasure:
-		err = completeMeasure(&next, cmd, now)
-		ev.Reason = cmd.Text
-	case ActionRequestClosure:
-		err = requestClosure(&next, cmd)
-		ev.Reason = cmd.Text
-		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
-	case ActionApproveClosure:
-		err = decideClosure(&next, cmd, StageClosed, now)
-		ev.Reason = cmd.Text
-		// The decision names exactly the evidence it was taken on.
-		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
-	case ActionRejectClosure:
-		err = decideClosure(&next, cmd, StageExecute, now)
-		ev.Reason = cmd.Text
-		ev.Payload = mustJSON(map[string]any{"evidence": next.ClosureEvidence, "justifications": next.ClosureJustifications})
-	case ActionRequestExtension:
-		err = requestExtension(&next, cmd, now)
-		ev.Reason = cmd.Text
-		ev.Payload = mustJSON(map[string]any{"deadline": cmd.Deadline, "extension_id": next.NextExtensionID})
-	case ActionApproveExtension, ActionRejectExtension:
-		var req *ExtensionRequest
-		req, err = decideExtension(&next, cmd, now)
-		ev.Reason = cmd.Text
-		if req != nil {
-			ev.MeasureID = req.MeasureID
-			ev.Payload = mustJSON(req)
-		}
-	case ActionUrge:
-		err = urge(&next, cmd)
-		ev.Reason = cmd.Text
-	case ActionRequestReports:
-		err = requestReports(&next, cmd)
-		ev.Payload = mustJSON(map[string]any{"due": cmd.Deadline})
-	case ActionStartLookback, ActionRequestMaterial, ActionAnswerMaterial, ActionConcludeLookback:
-		err = applyLookback(&next, cmd, now, &ev)
-	}
-	if err != nil {
+	if err := spec.Apply(&next, cmd, now, &ev); err != nil {
 		return Transition{}, err
 	}
 	next.Version = ev.Seq
@@ -360,7 +283,7 @@ func requireRole(a Actor, action string, roles ...Role) error {
 }
 
 func submitPlan(p *Problem, cmd Command, now time.Time) error {
-	if err := requireRole(cmd.Actor, "submit a plan", RoleAdmin, RoleLeader); err != nil {
+	if err := mayDraftPlan(p, cmd); err != nil {
 		return err
 	}
 	if err := requireStage(p, StagePlan, "submit a plan"); err != nil {
@@ -368,9 +291,21 @@ func submitPlan(p *Problem, cmd Command, now time.Time) error {
 	}
 	p.LeadUnitID = cmd.Plan.LeadUnitID
 	p.Measures = p.Measures[:0]
-	for _, in := range cmd.Plan.Measures {
+	for i, in := range cmd.Plan.Measures {
+		var hid int64
+		var hname string
+		if in.HandlerID != 0 {
+			if in.Handler == nil || in.Handler.UserID != in.HandlerID {
+				return Errorf(ENotFound, "measure %d: handler %d not found", i+1, in.HandlerID).WithKey("user_not_found")
+			}
+			if err := checkHandler(&Measure{LeadUnitID: in.LeadUnitID}, in.Handler, i+1); err != nil {
+				return err
+			}
+			hid, hname = in.Handler.UserID, in.Handler.Name
+		}
 		p.NextMeasureID++
 		p.Measures = append(p.Measures, Measure{
+			HandlerID: hid, HandlerName: hname,
 			ID:                p.NextMeasureID,
 			Title:             in.Title,
 			Kind:              in.Kind,
@@ -386,13 +321,10 @@ func submitPlan(p *Problem, cmd Command, now time.Time) error {
 	return nil
 }
 
-func decidePlan(p *Problem, cmd Command, to Stage) error {
+func decidePlan(p *Problem, cmd Command, to Stage, ev *Event) error {
 	verb := "approve a plan"
 	if to == StagePlan {
 		verb = "reject a plan"
-	}
-	if err := requireRole(cmd.Actor, verb, RoleLeader); err != nil {
-		return err
 	}
 	if err := requireStage(p, StagePlan, verb); err != nil {
 		return err
@@ -403,6 +335,7 @@ func decidePlan(p *Problem, cmd Command, to Stage) error {
 	if p.PlanSubmittedBy == cmd.Actor.UserID {
 		return Errorf(EForbidden, "the leader who submitted a plan may not decide on it").WithKey("plan_own_decision")
 	}
+	ev.Payload = mustJSON(map[string]any{"drafted_by": p.PlanSubmittedBy})
 	if to == StagePlan {
 		p.PlanSubmittedBy = 0 // a new plan must be submitted
 	}
@@ -489,6 +422,9 @@ func requestClosure(p *Problem, cmd Command) error {
 	if err := requireStage(p, StageExecute, "request closure"); err != nil {
 		return err
 	}
+	if p.Closure.Status == ClosureAwaitingEndorsement {
+		return Errorf(EConflict, "a closure request already awaits the unit head's endorsement").WithKey("closure_awaiting_endorsement")
+	}
 	has := map[int64]bool{}
 	for _, e := range cmd.Evidence {
 		has[e.MeasureID] = true
@@ -517,6 +453,15 @@ func requestClosure(p *Problem, cmd Command) error {
 	if len(justified) > 0 {
 		p.ClosureJustifications = justified
 	}
+	p.Closure = ClosureState{Status: ClosureAwaitingReview, RequestedBy: cmd.Actor.UserID}
+	switch {
+	case cmd.Actor.UnitRole == UnitHead:
+		// A head's own request counts as endorsed.
+		p.Closure.EndorsedBy = cmd.Actor.UserID
+	case p.Policy.EndorseClosure:
+		p.Closure.Status = ClosureAwaitingEndorsement
+		return nil
+	}
 	p.Stage = StageVerify
 	return nil
 }
@@ -526,14 +471,18 @@ func decideClosure(p *Problem, cmd Command, to Stage, now time.Time) error {
 	if to == StageExecute {
 		verb = "reject closure"
 	}
-	if err := requireRole(cmd.Actor, verb, RoleSupervisor); err != nil {
-		return err
-	}
 	if cmd.Actor.UnitID != 0 && cmd.Actor.UnitID == p.LeadUnitID {
 		return Errorf(EForbidden, "nobody from the problem's lead unit may decide on its closure").WithKey("closure_own_unit")
 	}
+	if p.Closure.Status == ClosureAwaitingEndorsement {
+		return Errorf(EConflict, "cannot %s: the request awaits the unit head's endorsement", verb).WithKey("closure_not_endorsed")
+	}
 	if err := requireStage(p, StageVerify, verb); err != nil {
 		return err
+	}
+	p.Closure.Status = ClosureApproved
+	if to != StageClosed {
+		p.Closure.Status = ClosureRejected
 	}
 	p.Stage = to
 	if to == StageClosed {
@@ -572,13 +521,6 @@ func requestExtension(p *Problem, cmd Command, now time.Time) error {
 }
 
 func decideExtension(p *Problem, cmd Command, now time.Time) (*ExtensionRequest, error) {
-	verb := "approve an extension"
-	if cmd.Action == ActionRejectExtension {
-		verb = "reject an extension"
-	}
-	if err := requireRole(cmd.Actor, verb, RoleLeader); err != nil {
-		return nil, err
-	}
 	var req *ExtensionRequest
 	for i := range p.Extensions {
 		if p.Extensions[i].ID == cmd.ExtensionID {
@@ -611,10 +553,7 @@ func decideExtension(p *Problem, cmd Command, now time.Time) (*ExtensionRequest,
 	return req, nil
 }
 
-func urge(p *Problem, cmd Command) error {
-	if err := requireRole(cmd.Actor, "urge a unit", RoleSupervisor, RoleLeader); err != nil {
-		return err
-	}
+func urge(p *Problem) error {
 	if p.Stage == StagePlan || p.Stage == StageClosed || p.Stage == StageLookback || p.LeadUnitID == 0 {
 		return Errorf(EConflict, "nothing to urge: problem is in stage %q", p.Stage).WithKey("urge_wrong_stage", "stage", string(p.Stage))
 	}
@@ -625,9 +564,6 @@ func urge(p *Problem, cmd Command) error {
 var SchedulerActor = Actor{Username: "scheduler", Role: RoleAdmin}
 
 func requestReports(p *Problem, cmd Command) error {
-	if err := requireRole(cmd.Actor, "ask for progress reports", RoleAdmin, RoleLeader, RoleSupervisor); err != nil {
-		return err
-	}
 	if p.Stage != StageExecute {
 		return Errorf(EConflict, "no reports to ask for: problem is in stage %q", p.Stage).WithKey("reports_wrong_stage", "stage", string(p.Stage))
 	}

@@ -35,27 +35,30 @@ type Unit struct {
 
 // User is a person who signs in. A unit user belongs to exactly one unit.
 type User struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	DisplayName string    `json:"display_name"`
-	Role        Role      `json:"role"`
-	UnitID      int64     `json:"unit_id,omitempty"`
-	Email       string    `json:"email,omitempty"`
-	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        Role   `json:"role"`
+	UnitID      int64  `json:"unit_id,omitempty"`
+	// UnitRole is a unit user's place in the unit: head or staff.
+	UnitRole  UnitRole  `json:"unit_role,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Actor is who performs an action, as carried into workflows.
 type Actor struct {
-	UserID   int64  `json:"user_id"`
-	Username string `json:"username"`
-	Role     Role   `json:"role"`
-	UnitID   int64  `json:"unit_id,omitempty"`
+	UserID   int64    `json:"user_id"`
+	Username string   `json:"username"`
+	Role     Role     `json:"role"`
+	UnitID   int64    `json:"unit_id,omitempty"`
+	UnitRole UnitRole `json:"unit_role,omitempty"`
 }
 
 // Actor returns the acting identity of u.
 func (u *User) Actor() Actor {
-	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID}
+	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitRole: u.UnitRole}
 }
 
 // NewUser is the input to create a user.
@@ -65,6 +68,8 @@ type NewUser struct {
 	DisplayName string
 	Role        Role
 	UnitID      int64
+	// UnitRole is head or staff for a unit user (default staff).
+	UnitRole UnitRole
 	// Email receives reminders when SMTP is configured; optional.
 	Email string
 }
@@ -93,6 +98,8 @@ func (n *NewUser) Validate() error {
 		return Errorf(EInvalid, "a unit user needs unit_id").WithKey("user_unit_required").WithField("unit_id")
 	case n.Role != RoleUnit && n.UnitID != 0:
 		return Errorf(EInvalid, "only unit users belong to a unit").WithKey("user_unit_not_allowed").WithField("unit_id")
+	case n.Role == RoleUnit && n.UnitRole != "" && !n.UnitRole.Valid(), n.Role != RoleUnit && n.UnitRole != "":
+		return Errorf(EInvalid, "unit_role must be head or staff, for unit users only").WithKey("unit_role_invalid").WithField("unit_role")
 	case len([]rune(n.DisplayName)) > MaxNameLen:
 		return Errorf(EInvalid, "display_name is too long").WithKey("field_too_long", "field", "display_name", "max", MaxNameLen).WithField("display_name")
 	case n.Email != "" && (len(n.Email) > 320 || !strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " \t\r\n<>,;")):
@@ -103,6 +110,9 @@ func (n *NewUser) Validate() error {
 	}
 	if n.DisplayName == "" {
 		n.DisplayName = n.Username
+	}
+	if n.Role == RoleUnit && n.UnitRole == "" {
+		n.UnitRole = UnitStaff
 	}
 	return nil
 }

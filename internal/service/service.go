@@ -142,6 +142,9 @@ func (s *Service) CreateUserUnchecked(ctx context.Context, in domain.NewUser) (d
 }
 
 func (s *Service) createUser(ctx context.Context, in domain.NewUser) (domain.User, error) {
+	if in.Role == domain.RoleUnit && in.UnitRole == "" {
+		in.UnitRole = domain.UnitStaff
+	}
 	hash, err := auth.HashPassword(in.Password)
 	if err != nil {
 		return domain.User{}, err
@@ -235,6 +238,24 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 			return domain.Problem{}, err
 		}
 	}
+	if cmd.Assignment != nil {
+		// The unit an assignment names is the thing acted on: unknown, 404.
+		if err := s.store.CheckUnitsExist(ctx, append([]int64{cmd.Assignment.LeadUnitID}, cmd.Assignment.CoUnitIDs...)); domain.IsCode(err, domain.EInvalid) {
+			return domain.Problem{}, domain.Errorf(domain.ENotFound, "unit not found").WithKey("unit_not_found").WithField("lead_unit_id")
+		} else if err != nil {
+			return domain.Problem{}, err
+		}
+	}
+	if cmd.Action == domain.ActionRequestReassignment && cmd.Reassign != nil {
+		if err := s.store.CheckUnitsExist(ctx, []int64{cmd.Reassign.LeadUnitID}); domain.IsCode(err, domain.EInvalid) {
+			return domain.Problem{}, domain.Errorf(domain.ENotFound, "unit not found").WithKey("unit_not_found").WithField("lead_unit_id")
+		} else if err != nil {
+			return domain.Problem{}, err
+		}
+	}
+	if err := s.resolveHandlers(ctx, &cmd); err != nil {
+		return domain.Problem{}, err
+	}
 	cmd.Evidence = nil // only the store says what evidence there is
 	if cmd.Action == domain.ActionRequestClosure {
 		refs, err := s.store.EvidenceRefs(ctx, problemID)
@@ -266,6 +287,47 @@ func (s *Service) Act(ctx context.Context, problemID int64, cmd domain.Command) 
 	}
 	duplicate = res.Duplicate
 	return res.Problem.WithLights(s.Now()), nil
+}
+
+// resolveHandlers fills the handlers a command names from the store, never
+// from the client: the domain then checks each is of the measure's unit.
+func (s *Service) resolveHandlers(ctx context.Context, cmd *domain.Command) error {
+	ref := func(id int64) (*domain.HandlerRef, error) {
+		u, err := s.store.User(ctx, id)
+		if err != nil {
+			if domain.IsCode(err, domain.ENotFound) {
+				return nil, domain.Errorf(domain.ENotFound, "user %d not found", id).WithKey("user_not_found")
+			}
+			return nil, err
+		}
+		unit := u.UnitID
+		if u.Role != domain.RoleUnit || u.Disabled {
+			unit = 0 // not anyone's handler
+		}
+		return &domain.HandlerRef{UserID: u.ID, Name: u.DisplayName, UnitID: unit}, nil
+	}
+	if cmd.Plan != nil {
+		for i := range cmd.Plan.Measures {
+			m := &cmd.Plan.Measures[i]
+			m.Handler = nil
+			if m.HandlerID == 0 {
+				continue
+			}
+			h, err := ref(m.HandlerID)
+			if err != nil {
+				return err
+			}
+			m.Handler = h
+		}
+	}
+	if cmd.Action == domain.ActionNameHandler && cmd.Handler != nil {
+		h, err := ref(cmd.Handler.UserID)
+		if err != nil {
+			return err
+		}
+		cmd.Handler = h
+	}
+	return nil
 }
 
 // actionResult classifies a decision's outcome for the metrics: the rules
@@ -391,6 +453,22 @@ func (s *Service) Ready(ctx context.Context) error {
 
 // Units lists every unit, for pickers and the admin pages.
 func (s *Service) Units(ctx context.Context) ([]domain.Unit, error) { return s.store.ListUnits(ctx) }
+
+// UnitMembers lists the enabled users of units (name, unit, head or
+// staff), for choosing a measure's handler; nothing else of them.
+func (s *Service) UnitMembers(ctx context.Context) ([]domain.User, error) {
+	all, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.User
+	for _, u := range all {
+		if u.Role == domain.RoleUnit && !u.Disabled {
+			out = append(out, domain.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, UnitID: u.UnitID, UnitRole: u.UnitRole})
+		}
+	}
+	return out, nil
+}
 
 // Users lists every account, for the admin pages.
 func (s *Service) Users(ctx context.Context) ([]domain.User, error) { return s.store.ListUsers(ctx) }

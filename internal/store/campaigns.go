@@ -15,7 +15,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c domain.Campaign) (domain.C
 		FeedbackDate: string(c.FeedbackDate), CreatedAt: s.Now(),
 		WarningWindowS: seconds(c.Policy.WarningWindow), AckWindowS: seconds(c.Policy.AckWindow),
 		ReviewWindowS: seconds(c.Policy.ReviewWindow), RepeatEveryS: seconds(c.Policy.RepeatEvery),
-		EscalateAfterS: seconds(c.Policy.EscalateAfter),
+		EscalateAfterS: seconds(c.Policy.EscalateAfter), EndorseClosure: c.Policy.EndorseClosure,
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return domain.Campaign{}, err
@@ -76,7 +76,7 @@ func (r campaignRow) policy() domain.Policy {
 	return domain.Policy{
 		WarningWindow: time.Duration(r.WarningWindowS) * time.Second, AckWindow: time.Duration(r.AckWindowS) * time.Second,
 		ReviewWindow: time.Duration(r.ReviewWindowS) * time.Second, RepeatEvery: time.Duration(r.RepeatEveryS) * time.Second,
-		EscalateAfter: time.Duration(r.EscalateAfterS) * time.Second,
+		EscalateAfter: time.Duration(r.EscalateAfterS) * time.Second, EndorseClosure: r.EndorseClosure,
 	}.WithDefaults()
 }
 

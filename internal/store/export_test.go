@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"gorm.io/driver/postgres"
@@ -49,6 +50,11 @@ func Schema(databaseURL, sqlitePath string) ([]string, error) {
 	if databaseURL == "" {
 		err = db.Raw(`SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master
 			WHERE name NOT IN ('sqlite_sequence', 'goose_db_version') AND tbl_name <> 'goose_db_version' ORDER BY 1`).Scan(&lines).Error
+		// SQLite keeps a table's SQL as written: a column added by ALTER
+		// TABLE follows ", " where gorm writes ",".
+		for i, l := range lines {
+			lines[i] = strings.ReplaceAll(l, ", `", ",`")
+		}
 		return lines, err
 	}
 	err = db.Raw(`SELECT line FROM (

@@ -83,6 +83,17 @@ func (s *Store) migrateLocked(ctx context.Context, db *sql.DB) error {
 	return err
 }
 
+// addedAfterLegacy reports whether a later migration adds column (as
+// "table.column"), so a legacy database need not have it.
+func addedAfterLegacy(column string) bool {
+	switch column {
+	case "users.unit_role", "campaigns.endorse_closure", "problems.assignment", "measures.handler_id", "measures.handler_name",
+		"problems.reassignments", "problems.next_reassignment_id": // 00003
+		return true
+	}
+	return false
+}
+
 // adoptLegacy records migration 1 as applied on a database that gorm's
 // AutoMigrate made before migrations were versioned: migration 1 is that
 // schema. A database older than it is refused rather than guessed at.
@@ -98,7 +109,7 @@ func (s *Store) adoptLegacy(ctx context.Context, db *sql.DB, dialect goose.Diale
 			return err
 		}
 		for _, f := range stmt.Schema.Fields {
-			if f.DBName != "" && !m.HasColumn(model, f.DBName) {
+			if f.DBName != "" && !addedAfterLegacy(stmt.Schema.Table+"."+f.DBName) && !m.HasColumn(model, f.DBName) {
 				missing = append(missing, stmt.Schema.Table+"."+f.DBName)
 			}
 		}

@@ -23,6 +23,8 @@ type userRow struct {
 	Email        string `gorm:"size:320;not null;default:''"`
 	Disabled     bool   `gorm:"not null;default:false"`
 	CreatedAt    time.Time
+	// UnitRole is a unit user's head or staff (issue 15).
+	UnitRole string `gorm:"size:8;not null;default:''"`
 }
 
 func (userRow) TableName() string { return "users" }
@@ -54,6 +56,7 @@ type campaignRow struct {
 	ReportCadence  string `gorm:"size:64;not null;default:''"`
 	ReportDueDays  int    `gorm:"not null;default:0"`
 	CreatedAt      time.Time
+	EndorseClosure bool `gorm:"not null;default:false"`
 }
 
 func (campaignRow) TableName() string { return "campaigns" }
@@ -96,6 +99,11 @@ type problemRow struct {
 	ExtensionsGranted int `gorm:"not null;default:0"`
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// Assignment is the 分办 (JSON), empty when none.
+	Assignment string `gorm:"type:text;not null;default:''"`
+	// Reassignments are the requests to change the lead unit (JSON).
+	Reassignments      string `gorm:"type:text;not null;default:''"`
+	NextReassignmentID int64  `gorm:"not null;default:0"`
 }
 
 func (problemRow) TableName() string { return "problems" }
@@ -121,6 +129,8 @@ type measureRow struct {
 	LatestProgress    string `gorm:"type:text;not null;default:''"`
 	LatestPercent     *int
 	LatestProgressAt  *time.Time
+	HandlerID         int64  `gorm:"not null;default:0"`
+	HandlerName       string `gorm:"size:200;not null;default:''"`
 }
 
 func (measureRow) TableName() string { return "measures" }

@@ -29,6 +29,12 @@ func (s *Store) Recipients(ctx context.Context, a domain.Audience) ([]domain.Use
 	if a.DisplayName != "" {
 		cond = cond.Or("display_name = ?", a.DisplayName)
 	}
+	if len(a.UserIDs) > 0 {
+		cond = cond.Or("id IN ?", a.UserIDs)
+	}
+	if a.UnitHeadOf != 0 {
+		cond = cond.Or("unit_id = ? AND unit_role = ?", a.UnitHeadOf, string(domain.UnitHead))
+	}
 	var rows []userRow
 	if err := q.Where(cond).Order("id").Find(&rows).Error; err != nil {
 		return nil, err

@@ -209,8 +209,10 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 			"closed_at": optionalTime(p.ClosedAt), "updated_at": p.UpdatedAt,
 			"stage_since": optionalTime(p.StageSince), "yellow_at": optionalTime(yellowAt), "red_at": optionalTime(redAt),
 			"next_extension_id": p.NextExtensionID, "extensions": string(mustJSON(p.Extensions)),
-			"policy":  string(mustJSON(p.Policy)),
-			"closure": string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications})), "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
+			"policy":     string(mustJSON(p.Policy)),
+			"closure":    string(mustJSON(closureSnapshot{p.ClosureEvidence, p.ClosureJustifications, p.Closure})),
+			"assignment": assignmentJSON(p.Assignment), "reassignments": reassignmentsJSON(p.Reassignments),
+			"next_reassignment_id": p.NextReassignmentID, "lookback_id": p.LookbackID, "lookback_due": string(p.LookbackDue),
 			"measure_count": len(p.Measures), "extensions_granted": extensionsGranted(p),
 		})
 		if res.Error != nil {
@@ -245,9 +247,21 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 // writeMeasures writes the measures a transition changed: all of them for a
 // submitted plan, else the one it names.
 func writeMeasures(tx *gorm.DB, ev domain.Event, p domain.Problem) error {
-	if ev.Action == domain.ActionSubmitPlan {
+	switch ev.Action {
+	case domain.ActionSubmitPlan:
 		return replaceMeasures(tx, p)
-	} else if ev.Action == domain.ActionRequestReports || ev.Action == domain.ActionConcludeLookback {
+	case domain.ActionAssign:
+		// The assigned unit sees the problem before it has measures.
+		return replaceUnits(tx, p)
+	case domain.ActionApproveReassignment:
+		for _, m := range p.Measures {
+			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
+				return err
+			}
+		}
+		return replaceUnits(tx, p)
+	}
+	if ev.Action == domain.ActionRequestReports || ev.Action == domain.ActionConcludeLookback {
 		for _, m := range p.Measures {
 			if err := tx.Save(toMeasureRow(p.ID, m)).Error; err != nil {
 				return err
@@ -268,20 +282,27 @@ func replaceMeasures(tx *gorm.DB, p domain.Problem) error {
 	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureRow{}).Error; err != nil {
 		return err
 	}
+	if len(p.Measures) > 0 {
+		rows := make([]*measureRow, len(p.Measures))
+		for i, m := range p.Measures {
+			rows[i] = toMeasureRow(p.ID, m)
+		}
+		if err := tx.Create(rows).Error; err != nil {
+			return err
+		}
+	}
+	return replaceUnits(tx, p)
+}
+
+// replaceUnits rewrites which units take part in p (what their users list).
+func replaceUnits(tx *gorm.DB, p domain.Problem) error {
 	if err := tx.Where("problem_id = ?", p.ID).Delete(&measureUnitRow{}).Error; err != nil {
 		return err
 	}
-	if len(p.Measures) == 0 {
+	unitIDs := p.UnitIDs()
+	if len(unitIDs) == 0 {
 		return nil
 	}
-	rows := make([]*measureRow, len(p.Measures))
-	for i, m := range p.Measures {
-		rows[i] = toMeasureRow(p.ID, m)
-	}
-	if err := tx.Create(rows).Error; err != nil {
-		return err
-	}
-	unitIDs := p.UnitIDs()
 	units := make([]measureUnitRow, len(unitIDs))
 	for i, id := range unitIDs {
 		units[i] = measureUnitRow{ProblemID: p.ID, UnitID: id}
@@ -297,7 +318,7 @@ func toMeasureRow(problemID int64, m domain.Measure) *measureRow {
 		Acknowledged: m.Acknowledged, AcknowledgedAt: optionalTime(m.AcknowledgedAt),
 		Completed: m.Completed, CompletedAt: optionalTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 		ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
-		LatestProgressAt: optionalTime(m.LatestProgressAt),
+		LatestProgressAt: optionalTime(m.LatestProgressAt), HandlerID: m.HandlerID, HandlerName: m.HandlerName,
 	}
 }
 
@@ -346,7 +367,17 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 	if r.Closure != "" {
 		var c closureSnapshot
 		_ = json.Unmarshal([]byte(r.Closure), &c)
-		p.ClosureEvidence, p.ClosureJustifications = c.Evidence, c.Justifications
+		p.ClosureEvidence, p.ClosureJustifications, p.Closure = c.Evidence, c.Justifications, c.State
+	}
+	p.NextReassignmentID = r.NextReassignmentID
+	if r.Reassignments != "" {
+		_ = json.Unmarshal([]byte(r.Reassignments), &p.Reassignments)
+	}
+	if r.Assignment != "" {
+		var a domain.Assignment
+		if json.Unmarshal([]byte(r.Assignment), &a) == nil {
+			p.Assignment = &a
+		}
 	}
 	for _, m := range measures {
 		p.Measures = append(p.Measures, domain.Measure{
@@ -356,7 +387,7 @@ func (r problemRow) toDomain(measures []measureRow) domain.Problem {
 			Acknowledged: m.Acknowledged, AcknowledgedAt: derefTime(m.AcknowledgedAt),
 			Completed: m.Completed, CompletedAt: derefTime(m.CompletedAt), CompletionSummary: m.CompletionSummary,
 			ProgressCount: m.ProgressCount, LatestProgress: m.LatestProgress, LatestPercent: m.LatestPercent,
-			LatestProgressAt: derefTime(m.LatestProgressAt),
+			LatestProgressAt: derefTime(m.LatestProgressAt), HandlerID: m.HandlerID, HandlerName: m.HandlerName,
 		})
 	}
 	return p
@@ -379,6 +410,24 @@ func (r eventRow) toDomain() domain.Event {
 type closureSnapshot struct {
 	Evidence       []domain.EvidenceRef `json:"evidence,omitempty"`
 	Justifications map[int64]string     `json:"justifications,omitempty"`
+	// State is where the request stands (awaiting endorsement, review…).
+	State domain.ClosureState `json:"state,omitzero"`
+}
+
+// reassignmentsJSON is what the reassignments column holds: empty for none.
+func reassignmentsJSON(rs []domain.Reassignment) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	return string(mustJSON(rs))
+}
+
+// assignmentJSON is what the assignment column holds: empty for none.
+func assignmentJSON(a *domain.Assignment) string {
+	if a == nil {
+		return ""
+	}
+	return string(mustJSON(a))
 }
 
 // extensionsGranted counts the deadline extensions granted on p's measures.

@@ -14,7 +14,7 @@ import (
 func (s *Store) CreateUser(ctx context.Context, u domain.NewUser, passwordHash string) (domain.User, error) {
 	row := userRow{
 		Username: u.Username, PasswordHash: passwordHash, DisplayName: u.DisplayName,
-		Role: string(u.Role), UnitID: u.UnitID, Email: u.Email, CreatedAt: s.Now(),
+		Role: string(u.Role), UnitID: u.UnitID, Email: u.Email, CreatedAt: s.Now(), UnitRole: string(u.UnitRole),
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
@@ -56,6 +56,15 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.reader(ctx).Model(&userRow{}).Count(&n).Error
 	return n, err
+}
+
+// User returns the user with id, or not_found.
+func (s *Store) User(ctx context.Context, id int64) (domain.User, error) {
+	var row userRow
+	if err := s.reader(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return domain.User{}, notFound(err, "user %d not found", id)
+	}
+	return row.toDomain(), nil
 }
 
 // UserCredentials returns a user and its password hash, for login.
@@ -102,6 +111,6 @@ func (s *Store) RevokeSession(ctx context.Context, tokenHash string) error {
 func (r userRow) toDomain() domain.User {
 	return domain.User{
 		ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Role: domain.Role(r.Role),
-		UnitID: r.UnitID, Email: r.Email, Disabled: r.Disabled, CreatedAt: r.CreatedAt,
+		UnitID: r.UnitID, Email: r.Email, Disabled: r.Disabled, CreatedAt: r.CreatedAt, UnitRole: domain.UnitRole(r.UnitRole),
 	}
 }
