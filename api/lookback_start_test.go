@@ -56,7 +56,7 @@ func TestLookbackStartAnswersAtOnce(t *testing.T) {
 	disc := anon.As(anon.Login(t, "disc", "password40"))
 	ua := anon.As(anon.Login(t, "ua", "password50"))
 	var campaign domain.Campaign
-	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "回头看发起"}).Decode(t, &campaign)
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "回头看发起", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 	future := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	var ids []int64
 	for _, title := range []string{"低保动态管理不及时", "救助资金发放滞后", "台账不规范"} {

@@ -38,7 +38,7 @@ func TestSearchAttributes(t *testing.T) {
 	ua := anon.As(anon.Login(t, "ua", "password50"))
 	ub := anon.As(anon.Login(t, "ub", "password60"))
 	var campaign domain.Campaign
-	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "检索属性"}).Decode(t, &campaign)
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "检索属性", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 
 	far := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	near := time.Now().AddDate(0, 0, 1).Format("2006-01-02") // inside the 3-day warning window

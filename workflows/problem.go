@@ -224,8 +224,11 @@ func (w *problemWorkflow) sendDue(ctx workflow.Context) error {
 func (w *problemWorkflow) deliver(ctx workflow.Context) error {
 	jobs := w.outbox
 	w.outbox = nil
+	// The senders give up after 20 s (SMTP) and 15 s (webhook); an attempt
+	// lost with a dead worker is retried after this, and the reminder loop
+	// waits for it.
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
+		StartToCloseTimeout: 25 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    2 * time.Second,
 			BackoffCoefficient: 2,

@@ -202,8 +202,8 @@ func TestCrashUnderLoad(t *testing.T) {
 		newUser("cl-ua4", "unit", "", unit.ID),
 	}
 	var campaign domain.Campaign
-	admin.c.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "崩溃测试", "policy": map[string]string{
-		"ack_window": crashAckWindow.String(), "review_window": crashReviewWindow.String(),
+	admin.c.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "崩溃测试", "policy": map[string]any{
+		"ack_window": crashAckWindow.String(), "review_window": crashReviewWindow.String(), "endorse_closure": false,
 	}}).Decode(t, &campaign)
 
 	pp := func(id int64) string { return "/api/v1/problems/" + strconv.FormatInt(id, 10) }

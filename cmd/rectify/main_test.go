@@ -111,7 +111,7 @@ func TestRestartMidFlow(t *testing.T) {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
 	var campaign domain.Campaign
-	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启测试"}).Decode(t, &campaign)
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启测试", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 	var p domain.Problem
 	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "采购管控不严格"}).Decode(t, &p)
 	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
@@ -183,7 +183,7 @@ func TestReminderAcrossRestart(t *testing.T) {
 		admin.Must(t, 201, "POST", "/api/v1/users", u)
 	}
 	var campaign domain.Campaign
-	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启催办", "policy": map[string]string{"ack_window": "4s"}}).Decode(t, &campaign)
+	admin.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "重启催办", "policy": map[string]any{"ack_window": "4s", "endorse_closure": false}}).Decode(t, &campaign)
 	var p domain.Problem
 	admin.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "审计整改有差距"}).Decode(t, &p)
 	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
@@ -198,7 +198,10 @@ func TestReminderAcrossRestart(t *testing.T) {
 
 	ua := c.As(c.Login(t, "ua", "password40"))
 	var key string
-	deadline := time.Now().Add(30 * time.Second)
+	// A notice's delivery in flight when the process died holds the problem's
+	// loop until that attempt's start-to-close timeout (25 s) has passed; the
+	// reminder follows it.
+	deadline := time.Now().Add(60 * time.Second)
 	for key == "" && time.Now().Before(deadline) {
 		var inbox struct {
 			Items []domain.Notification `json:"items"`

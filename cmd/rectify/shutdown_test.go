@@ -37,7 +37,7 @@ func TestGracefulShutdown(t *testing.T) {
 	admin.Must(t, 201, "POST", "/api/v1/users", map[string]any{"username": "leader2", "password": "password20", "role": "leader"})
 	leader1 := c.As(c.Login(t, "leader1", "password12"))
 	var campaign domain.Campaign
-	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "停机测试"}).Decode(t, &campaign)
+	leader1.Must(t, 201, "POST", "/api/v1/campaigns", map[string]any{"title": "停机测试", "policy": map[string]any{"endorse_closure": false}}).Decode(t, &campaign)
 	var p domain.Problem
 	leader1.Must(t, 201, "POST", "/api/v1/campaigns/"+strconv.FormatInt(campaign.ID, 10)+"/problems", map[string]any{"title": "采购管控不严格"}).Decode(t, &p)
 	pp := "/api/v1/problems/" + strconv.FormatInt(p.ID, 10)
