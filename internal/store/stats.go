@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/rectify/rectify/internal/domain"
@@ -58,7 +59,8 @@ func (s *Store) CampaignStats(ctx context.Context, campaignID int64, now time.Ti
 		st.ExtensionsGranted += p.Granted
 	}
 	st.CompletionPercent = domain.CompletionPercent(st.ProblemsByStage[domain.StageClosed]+st.ProblemsByStage[domain.StageLookback], st.Problems)
-	st.CompletionRate = st.CompletionPercent / 100
+	// Tenths of a percent as a fraction, without float noise (0.026, not 0.026000000000000002).
+	st.CompletionRate = math.Round(st.CompletionPercent*10) / 1000
 
 	// Overdue measures per lead unit: the one pass over the measures,
 	// filtered before it joins.
