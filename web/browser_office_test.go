@@ -61,6 +61,17 @@ func TestOfficeInBrowser(t *testing.T) {
 	sees("ua", "方案已批准", "office-3-staff-plan-approved")
 
 	e.act(t, p.ID, "ua", domain.Command{Action: domain.ActionAcknowledge, MeasureID: 1})
+	// The handler finds the measure under "mine", apart from the unit's.
+	b.login("ua")
+	b.wantStatus("workbench", b.open("/workbench"), 200)
+	if got := b.text(`#wb-mine`); !strings.Contains(got, "压缩审批时限") {
+		t.Fatalf("the handler's own measures: %q", got)
+	}
+	if got := b.text(`#wb-execute`); strings.Contains(got, "压缩审批时限") {
+		t.Fatalf("the handler's measure is also listed among the unit's: %q", got)
+	}
+	b.screenshot("office-3b-staff-workbench-mine")
+	b.logout()
 	e.act(t, p.ID, "ua", domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: 1, Text: "审批时限压缩至5个工作日"})
 	e.act(t, p.ID, "ua", domain.Command{Action: domain.ActionRequestClosure, Justifications: map[int64]string{1: "新规程已印发"}})
 	sees("ua_head", "销号", "office-4-head-closure-requested")

@@ -10,7 +10,10 @@ import (
 
 type workbenchView struct {
 	Acknowledge []queueItem
-	Execute     []queueItem
+	// Mine are the running measures this user handles (经办人); Execute
+	// the unit's others.
+	Mine    []queueItem
+	Execute []queueItem
 	Closure     []queueItem
 	Verify      []queueItem
 	// ToPlan are problems assigned to the unit (分办) without a plan yet;
@@ -21,7 +24,7 @@ type workbenchView struct {
 
 // Empty reports whether there is nothing to do.
 func (v workbenchView) Empty() bool {
-	return len(v.Acknowledge)+len(v.Execute)+len(v.Closure)+len(v.Verify)+len(v.ToPlan)+len(v.Endorse) == 0
+	return len(v.Acknowledge)+len(v.Mine)+len(v.Execute)+len(v.Closure)+len(v.Verify)+len(v.ToPlan)+len(v.Endorse) == 0
 }
 
 // workbench (我的待办) lists a unit user's work: measures to acknowledge,
@@ -47,6 +50,8 @@ func (h *Handler) workbench(c *gin.Context) {
 				switch {
 				case can.Acknowledge[m.ID]:
 					v.Acknowledge = append(v.Acknowledge, queueItem{P: p, M: m, Can: can})
+				case can.Progress[m.ID] && !m.Completed && m.HandlerID == u.ID:
+					v.Mine = append(v.Mine, queueItem{P: p, M: m, Can: can})
 				case can.Progress[m.ID] && !m.Completed:
 					v.Execute = append(v.Execute, queueItem{P: p, M: m, Can: can})
 				}
