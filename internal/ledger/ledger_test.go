@@ -280,3 +280,40 @@ func TestFormulaTextQuoted(t *testing.T) {
 		t.Errorf("%d formula-like cells checked, want 5", checked)
 	}
 }
+
+// TestLedByColumn: the 台账 says who led when, from approved changes of
+// lead unit only.
+func TestLedByColumn(t *testing.T) {
+	decided := time.Date(2026, 3, 2, 10, 0, 0, 0, cst)
+	ps := []domain.Problem{{ID: 1, Number: 1, Title: "调整过牵头单位的问题", Stage: domain.StageExecute, LeadUnitID: 2,
+		Measures: []domain.Measure{
+			{ID: 1, Title: "措施一", Kind: domain.KindDeadline, LeadUnitID: 2, Deadline: "2026-12-31"},
+			{ID: 2, Title: "措施二", Kind: domain.KindDeadline, LeadUnitID: 3, Deadline: "2026-12-31"},
+		},
+		Reassignments: []domain.Reassignment{
+			{ID: 1, FromUnitID: 1, ToUnitID: 2, Status: domain.ReassignApproved, DecidedAt: decided},
+			{ID: 2, MeasureID: 2, FromUnitID: 2, ToUnitID: 3, Status: domain.ReassignApproved, DecidedAt: decided.AddDate(0, 0, 3)},
+			{ID: 3, FromUnitID: 2, ToUnitID: 3, Status: "requested"},
+		}}}
+	f, err := excelize.OpenReader(bytes.NewReader(write(t, ledger.Input{Campaign: domain.Campaign{Title: "c"}, Problems: ps, Units: units, Now: now})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(ledger.SheetLedger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := len(ledger.Header) - 1
+	if rows[0][col] != "牵头单位调整" {
+		t.Fatalf("last header %q", rows[0][col])
+	}
+	for i, want := range []string{
+		"2026-03-02 由社会救助处调整为办公室",
+		"2026-03-02 由社会救助处调整为办公室；2026-03-05 由办公室调整为养老服务处",
+	} {
+		if got := rows[i+1][col]; got != want {
+			t.Errorf("measure %d: %q, want %q", i+1, got, want)
+		}
+	}
+}

@@ -31,12 +31,13 @@ const (
 var Header = []string{
 	"序号", "问题", "整改措施", "类型", "责任领导", "牵头单位", "配合单位",
 	"整改时限(原定)", "整改时限(当前)", "状态", "最新进展", "佐证材料数", "销号日期", "所属方面", "所属问题",
+	"牵头单位调整",
 }
 
 // Column widths (in Excel's units, about one Latin character; a Chinese
 // character takes two): at least the header's, at most these, so long text
 // wraps instead of making a column a page wide.
-var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24, 30}
+var maxWidths = []float64{8, 36, 50, 10, 14, 18, 24, 14, 14, 10, 60, 12, 12, 24, 30, 40}
 
 // Input is what a ledger is made of.
 type Input struct {
@@ -168,7 +169,7 @@ func ledgerRows(in Input) []row {
 		if len(p.Measures) == 0 {
 			out = append(out, row{cells: []string{
 				fmt.Sprint(p.Number), p.Title, "", "", "", "", "", "", "",
-				StageName(p.Stage), "", "0", closed, p.Section, p.ParentTitle,
+				StageName(p.Stage), "", "0", closed, p.Section, p.ParentTitle, ledBy(p, 0, unit),
 			}})
 			continue
 		}
@@ -187,6 +188,7 @@ func ledgerRows(in Input) []row {
 					unit(m.LeadUnitID), strings.Join(co, "、"), string(originalDeadline(m)), string(m.Deadline),
 					measureStatus(p, m), latest,
 					fmt.Sprint(in.Evidence[[2]int64{p.ID, m.ID}]), closed, p.Section, p.ParentTitle,
+					ledBy(p, m.ID, unit),
 				},
 				light: LightOf(p, m, in.Now),
 				lead:  unit(m.LeadUnitID),
@@ -195,6 +197,19 @@ func ledgerRows(in Input) []row {
 		}
 	}
 	return out
+}
+
+// ledBy says who led when: each approved change of lead unit (调整牵头单位)
+// of the problem, or of measure measureID, e.g. "2026-03-02 由社会救助处调整为办公室".
+func ledBy(p domain.Problem, measureID int64, unit func(int64) string) string {
+	var parts []string
+	for _, r := range p.Reassignments {
+		if r.Status != domain.ReassignApproved || (r.MeasureID != 0 && r.MeasureID != measureID) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s 由%s调整为%s", domain.DateOf(r.DecidedAt), unit(r.FromUnitID), unit(r.ToUnitID)))
+	}
+	return strings.Join(parts, "；")
 }
 
 type styleSet struct {

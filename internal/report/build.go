@@ -54,6 +54,8 @@ type Input struct {
 	Date domain.Date
 	// Outcomes are the campaign's counted results.
 	Outcomes domain.OutcomeTotals
+	// Units name units by ID (who led when, after a change of lead unit).
+	Units map[int64]string
 }
 
 // BlockKind says how a block is set.
@@ -101,7 +103,7 @@ func Build(in Input) Document {
 
 	add(BlockPart, PartProgress)
 	add(BlockPara, headline(in.Problems, in.Outcomes))
-	addProblems(&d, in.Problems)
+	addProblems(&d, in.Problems, in.Units)
 
 	add(BlockPart, PartNextSteps)
 	addParagraphs(&d, in.Narrative.NextSteps, "（下一步整改工作打算由整改工作领导小组填写。）")
@@ -118,7 +120,7 @@ func Build(in Input) Document {
 // the text importer reads them back as they were: sections （一）, problems
 // and groups 1. within a section, sub-problems （1） within a group (without
 // sections: groups and problems （一）, sub-problems 1.).
-func addProblems(d *Document, problems []domain.Problem) {
+func addProblems(d *Document, problems []domain.Problem, units map[int64]string) {
 	add := func(k BlockKind, text string) { d.Blocks = append(d.Blocks, Block{Kind: k, Text: text}) }
 	nested := false
 	for _, p := range problems {
@@ -132,7 +134,7 @@ func addProblems(d *Document, problems []domain.Problem) {
 	if !nested {
 		for i, p := range problems {
 			add(BlockProblem, heading("（"+reporttext.ChineseNumeral(i+1)+"）", p.Title))
-			add(BlockPara, progress(p))
+			add(BlockPara, progress(p)+ledBy(p, units))
 		}
 		return
 	}
@@ -179,7 +181,7 @@ func addProblems(d *Document, problems []domain.Problem) {
 			top++
 			add(BlockProblem, heading(topLabel(top), p.Title))
 		}
-		add(BlockPara, progress(p))
+		add(BlockPara, progress(p)+ledBy(p, units))
 	}
 }
 
@@ -221,6 +223,19 @@ func chineseDate(d, sameYearAs domain.Date) string {
 		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 	}
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+// ledBy says who led the problem when its lead unit was changed (调整牵头单位),
+// e.g. "（2026年3月2日起牵头单位由社会救助处调整为办公室。）"; "" when never.
+func ledBy(p domain.Problem, units map[int64]string) string {
+	var b strings.Builder
+	for _, r := range p.Reassignments {
+		if r.Status != domain.ReassignApproved || r.MeasureID != 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "（%s起牵头单位由%s调整为%s。）", chineseDate(domain.DateOf(r.DecidedAt), ""), or(units[r.FromUnitID], "原牵头单位"), or(units[r.ToUnitID], "新牵头单位"))
+	}
+	return b.String()
 }
 
 // headline gives the counts the seed opens part two with.

@@ -348,3 +348,21 @@ func TestMarkdownEscapes(t *testing.T) {
 		t.Errorf("title after the round trip %q, want %q", got, in.Problems[0].Title)
 	}
 }
+
+// TestLedBy: the 通报 says when a problem's lead unit changed, from
+// approved changes only.
+func TestLedBy(t *testing.T) {
+	in := seedInput(t)
+	in.Units = map[int64]string{1: "社会救助处", 2: "办公室"}
+	in.Problems[0].Reassignments = []domain.Reassignment{
+		{ID: 1, FromUnitID: 1, ToUnitID: 2, Status: domain.ReassignApproved, DecidedAt: time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC)},
+		{ID: 2, FromUnitID: 2, ToUnitID: 1, Status: "requested"},
+	}
+	md := string(render(t, report.FormatMarkdown, in))
+	if !strings.Contains(md, "（2024年5月6日起牵头单位由社会救助处调整为办公室。）") {
+		t.Fatalf("the 通报 does not say who led when:\n%s", md[:min(len(md), 1500)])
+	}
+	if strings.Count(md, "牵头单位由") != 1 {
+		t.Fatal("a change not approved is reported")
+	}
+}

@@ -377,7 +377,15 @@ func (s *Service) reportInput(ctx context.Context, campaignID int64) (report.Inp
 	if err != nil {
 		return report.Input{}, err
 	}
-	return report.Input{Campaign: sum.Campaign, Narrative: narrative, Problems: problems, Date: domain.DateOf(s.Now()), Outcomes: outcomes}, nil
+	units, err := s.store.ListUnits(ctx)
+	if err != nil {
+		return report.Input{}, err
+	}
+	names := make(map[int64]string, len(units))
+	for _, un := range units {
+		names[un.ID] = un.Name
+	}
+	return report.Input{Campaign: sum.Campaign, Narrative: narrative, Problems: problems, Date: domain.DateOf(s.Now()), Outcomes: outcomes, Units: names}, nil
 }
 
 // WriteLedger writes a campaign's ledger (整改台账) as xlsx.
