@@ -14,8 +14,8 @@ type workbenchView struct {
 	// the unit's others.
 	Mine    []queueItem
 	Execute []queueItem
-	Closure     []queueItem
-	Verify      []queueItem
+	Closure []queueItem
+	Verify  []queueItem
 	// ToPlan are problems assigned to the unit (分办) without a plan yet;
 	// Endorse the closure requests awaiting this head's endorsement.
 	ToPlan  []queueItem
