@@ -70,6 +70,10 @@ func TestOfficeInBrowser(t *testing.T) {
 	if got := b.text(`#wb-execute`); strings.Contains(got, "压缩审批时限") {
 		t.Fatalf("the handler's measure is also listed among the unit's: %q", got)
 	}
+	// Closure is not offered while a measure still runs.
+	if n := b.count(`#wb-closure h3`); n != 0 {
+		t.Fatalf("the workbench offers closure for %d problems whose measures still run", n)
+	}
 	b.screenshot("office-3b-staff-workbench-mine")
 	b.logout()
 	e.act(t, p.ID, "ua", domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: 1, Text: "审批时限压缩至5个工作日"})

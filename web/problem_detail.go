@@ -113,7 +113,8 @@ func capabilities(u domain.User, p domain.Problem, now time.Time) can {
 		if try(domain.Command{Action: domain.ActionAcknowledge, MeasureID: m.ID}) {
 			c.Acknowledge[m.ID] = true
 		}
-		if try(domain.Command{Action: domain.ActionReportProgress, MeasureID: m.ID, Progress: &domain.ProgressInput{Text: "x"}}) {
+		// A completed measure has nothing left to report on.
+		if !m.Completed && try(domain.Command{Action: domain.ActionReportProgress, MeasureID: m.ID, Progress: &domain.ProgressInput{Text: "x"}}) {
 			c.Progress[m.ID] = true
 		}
 		if try(domain.Command{Action: domain.ActionCompleteMeasure, MeasureID: m.ID, Text: "x"}) {

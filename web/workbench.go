@@ -62,7 +62,8 @@ func (h *Handler) workbench(c *gin.Context) {
 			if can.Endorse {
 				v.Endorse = append(v.Endorse, queueItem{P: p, Can: can})
 			}
-			if can.RequestClosure && !can.Endorse && p.Closure.Status != domain.ClosureAwaitingEndorsement {
+			// Offered only once every measure is done, not while some run.
+			if can.RequestClosure && !can.Endorse && p.Closure.Status != domain.ClosureAwaitingEndorsement && readyForClosure(p) {
 				v.Closure = append(v.Closure, queueItem{P: p, Can: can, Ready: readyForClosure(p)})
 			}
 			if p.Stage == domain.StageVerify && p.LeadUnitID == u.UnitID {
