@@ -18,9 +18,17 @@ type problemView struct {
 	Campaign domain.Campaign
 	Progress []domain.ProgressEntry
 	Events   []domain.Event
-	Entered  map[domain.Stage]time.Time
-	Can      can
-	Back     string
+	// Entered is when the problem first entered each stage it reached.
+	Entered map[domain.Stage]time.Time
+	// Sent back is the latest return (a plan or closure rejected or
+	// returned, material asked for) still waiting for an answer: the
+	// banner at the top of the page.
+	SentBack *domain.Event
+	// Visited are the stages the problem has been in (a look-back that
+	// happened stays marked after the problem is closed again).
+	Visited map[domain.Stage]bool
+	Can     can
+	Back    string
 	// Evidence is the problem's evidence by measure ID, withdrawn marked.
 	Evidence map[int64][]domain.Evidence
 	Outcomes []domain.Outcome
@@ -195,10 +203,15 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 	}
 	v.Entered = map[domain.Stage]time.Time{}
 	for _, ev := range v.Events {
-		if ev.ToStage != "" && ev.ToStage != ev.FromStage {
-			v.Entered[ev.ToStage] = ev.At // the latest entry: a stage may be re-entered
+		if _, seen := v.Entered[ev.ToStage]; ev.ToStage != "" && ev.ToStage != ev.FromStage && !seen {
+			v.Entered[ev.ToStage] = ev.At // the first entry: a look-back re-enters execute
 		}
 	}
+	v.Visited = map[domain.Stage]bool{}
+	for st := range v.Entered {
+		v.Visited[st] = true
+	}
+	v.SentBack = sentBack(v.Events)
 	if p.Stage == domain.StageLookback {
 		v.Lookback = lookbackOf(p, v.Events)
 	}
@@ -252,4 +265,20 @@ func lookbackOf(p domain.Problem, events []domain.Event) *lookbackState {
 		}
 	}
 	return st
+}
+
+// sentBack is the latest return still unanswered: a rejected or returned
+// plan or closure until the next submission, a request for material until
+// its answer.
+func sentBack(events []domain.Event) *domain.Event {
+	var last *domain.Event
+	for i := range events {
+		switch events[i].Action {
+		case domain.ActionRejectPlan, domain.ActionRejectClosure, domain.ActionReturnClosure, domain.ActionRequestMaterial:
+			last = &events[i]
+		case domain.ActionSubmitPlan, domain.ActionRequestClosure, domain.ActionAnswerMaterial, domain.ActionApproveClosure, domain.ActionConcludeLookback:
+			last = nil
+		}
+	}
+	return last
 }
