@@ -157,3 +157,13 @@ func queryInt(c *gin.Context, name string, def, max int) (int, error) {
 	}
 	return n, nil
 }
+
+// idempotencyKey reads the Idempotency-Key header ("" when absent): a retry
+// with the same key applies once.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 128 {
+		return "", domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long")
+	}
+	return key, nil
+}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -58,9 +57,9 @@ func (s *Server) startLookback(c *gin.Context) {
 	if req.Sample != nil {
 		in.Scope.Sample = &domain.LookbackSample{Count: req.Sample.Count, Percent: req.Sample.Percent, Seed: req.Sample.Seed}
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 128 {
-		s.renderError(c, domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long"))
+	key, err := idempotencyKey(c)
+	if err != nil {
+		s.renderError(c, err)
 		return
 	}
 	lb, err := s.svc.StartLookback(c.Request.Context(), currentUser(c), in, key)

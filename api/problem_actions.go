@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -188,12 +187,9 @@ var optionalBody = map[domain.Action]bool{
 }
 
 func requestID(c *gin.Context, u domain.User, action domain.Action, problemID int64) (string, error) {
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if key == "" {
-		return uuid.NewString(), nil
-	}
-	if len(key) > 128 {
-		return "", domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long")
+	key, err := idempotencyKey(c)
+	if err != nil || key == "" {
+		return uuid.NewString(), err
 	}
 	return fmt.Sprintf("u%d:%s:%s", u.ID, action, key), nil
 }

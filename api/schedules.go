@@ -3,11 +3,8 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/rectify/rectify/internal/domain"
 )
 
 type scheduleRequest struct {
@@ -44,30 +41,25 @@ func (s *Server) triggerSchedule(c *gin.Context) {
 	// A round is not idempotent: a retry with the same Idempotency-Key
 	// (from any replica, within a day) starts none.
 	ctx, u := c.Request.Context(), currentUser(c)
-	if key := strings.TrimSpace(c.GetHeader("Idempotency-Key")); key != "" {
-		if len(key) > 128 {
-			s.renderError(c, domain.Errorf(domain.EInvalid, "Idempotency-Key is at most 128 characters").WithKey("idempotency_key_too_long"))
-			return
-		}
-		scoped := fmt.Sprintf("api:u%d:trigger:%d:%s", u.ID, id, key)
-		first, err := s.svc.FirstUse(ctx, scoped)
-		if err != nil {
+	key, err := idempotencyKey(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if key != "" {
+		key = fmt.Sprintf("api:u%d:trigger:%d:%s", u.ID, id, key)
+		if first, err := s.svc.FirstUse(ctx, key); err != nil {
 			s.renderError(c, err)
 			return
-		}
-		if !first {
+		} else if !first {
 			c.JSON(http.StatusAccepted, statusBody{Status: "started"})
 			return
 		}
-		if err := s.svc.TriggerReportRound(ctx, u, id); err != nil {
-			_ = s.svc.ForgetUse(ctx, scoped)
-			s.renderError(c, err)
-			return
-		}
-		c.JSON(http.StatusAccepted, statusBody{Status: "started"})
-		return
 	}
 	if err := s.svc.TriggerReportRound(ctx, u, id); err != nil {
+		if key != "" {
+			_ = s.svc.ForgetUse(ctx, key)
+		}
 		s.renderError(c, err)
 		return
 	}

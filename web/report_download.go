@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,11 +44,11 @@ func (h *Handler) download(c *gin.Context, campaignID int64, what, ascii, ext, c
 	if sum, err := h.svc.Campaign(c.Request.Context(), campaignID); err == nil {
 		name = sum.Title + "-" + what + "-" + string(h.svc.Today()) + ext
 	}
-	disposition := httpx.AttachmentNamed(ascii+ext, name)
+	disposition := "attachment"
 	if inline {
-		disposition = "inline" + strings.TrimPrefix(disposition, "attachment")
+		disposition = "inline"
 	}
-	c.Header("Content-Disposition", disposition)
+	c.Header("Content-Disposition", httpx.DispositionNamed(disposition, ascii+ext, name))
 	c.Header("Cache-Control", "no-store")
 	// A report opened from here runs nothing.
 	c.Header("Content-Security-Policy", report.SecurityPolicy)

@@ -53,14 +53,19 @@ func Attachment(name string) string {
 
 // AttachmentNamed is Attachment with a chosen ASCII fallback name (which
 // must be plain ASCII without quotes).
-func AttachmentNamed(ascii, name string) string {
+func AttachmentNamed(ascii, name string) string { return DispositionNamed("attachment", ascii, name) }
+
+// DispositionNamed is a Content-Disposition of the given type ("inline" to
+// open in the browser, "attachment" to download) naming the file as
+// AttachmentNamed does.
+func DispositionNamed(disposition, ascii, name string) string {
 	// FormatMediaType writes a non-ASCII name as filename* only; old
 	// clients get the fallback before it.
-	named := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	named := mime.FormatMediaType(disposition, map[string]string{"filename": name})
 	if name == ascii || !strings.Contains(named, "filename*=") {
 		return named
 	}
-	return mime.FormatMediaType("attachment", map[string]string{"filename": ascii}) + strings.TrimPrefix(named, "attachment")
+	return mime.FormatMediaType(disposition, map[string]string{"filename": ascii}) + strings.TrimPrefix(named, disposition)
 }
 
 // ServeEvidence sends evidence as an attachment that is never rendered on
