@@ -326,6 +326,23 @@ var actionTable = []ActionSpec{
 		Apply:    applyLookback,
 		Notices:  lookbackNotices,
 	},
+	{
+		// A red flag is advice: setting one aside changes nothing of the
+		// problem but enters its audit trail with the reason.
+		Action: ActionDismissFlag, Update: "DismissFlag",
+		Roles: []Role{RoleDiscipline, RoleSupervisor}, Verb: "dismiss a red flag",
+		Validate: func(c *Command, now time.Time) error {
+			if c.Flag == nil || c.Flag.ID <= 0 {
+				return Errorf(EInvalid, "the flag is required").WithKey("field_required", "field", "flag").WithField("flag")
+			}
+			return requiredText("reason")(c, now)
+		},
+		Apply: func(_ *Problem, cmd Command, _ time.Time, ev *Event) error {
+			ev.Reason = cmd.Text
+			ev.Payload = mustJSON(cmd.Flag)
+			return nil
+		},
+	},
 }
 
 // requiredText validates an action whose text (reason, message, summary)

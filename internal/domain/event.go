@@ -41,6 +41,8 @@ const (
 	ActionRequestReassignment Action = "request_reassignment"
 	ActionApproveReassignment Action = "approve_reassignment"
 	ActionRejectReassignment  Action = "reject_reassignment"
+	// ActionDismissFlag sets a red flag aside with a reason; see flags.go.
+	ActionDismissFlag Action = "dismiss_flag"
 )
 
 // Event is one row of a problem's append-only event log: who, in which

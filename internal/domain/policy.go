@@ -23,6 +23,8 @@ type Policy struct {
 	// EndorseClosure makes a staff member's closure request wait for the
 	// unit head's endorsement (签字背书) before the supervisor sees it.
 	EndorseClosure bool `json:"endorse_closure,omitempty"`
+	// Flags are the red-flag thresholds (flags.go); zero: the defaults.
+	Flags FlagPolicy `json:"flags,omitzero"`
 }
 
 // Default policy values, as the 督办 practice of the seed report's office.
@@ -65,7 +67,7 @@ func (p Policy) Validate() error {
 			return Errorf(EInvalid, "%s must be at least 1s", f.name).WithKey("policy_min", "field", f.name).WithField(f.name)
 		}
 	}
-	return nil
+	return p.Flags.Validate()
 }
 
 // ParsePolicyDuration reads "72h", "3d" or "90s".
@@ -96,6 +98,8 @@ type policyJSON struct {
 	// EndorseClosure is left out when false, so payloads recorded before
 	// it read the same.
 	EndorseClosure bool `json:"endorse_closure,omitempty"`
+	// Flags is left out when unset, for the same reason.
+	Flags *FlagPolicy `json:"flags,omitempty"`
 }
 
 // MarshalJSON writes durations as text ("72h0m0s"), for people and payloads.
@@ -106,7 +110,11 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		}
 		return d.String()
 	}
-	return json.Marshal(policyJSON{str(p.WarningWindow), str(p.AckWindow), str(p.ReviewWindow), str(p.RepeatEvery), str(p.EscalateAfter), p.EndorseClosure})
+	var flags *FlagPolicy
+	if !p.Flags.IsZero() {
+		flags = &p.Flags
+	}
+	return json.Marshal(policyJSON{str(p.WarningWindow), str(p.AckWindow), str(p.ReviewWindow), str(p.RepeatEvery), str(p.EscalateAfter), p.EndorseClosure, flags})
 }
 
 // UnmarshalJSON reads durations as "72h", "3d" or "90s".
@@ -116,6 +124,9 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 		return Errorf(EInvalid, "policy must be an object of durations such as {\"warning_window\":\"3d\"}").WithKey("policy_invalid").WithField("policy")
 	}
 	out := Policy{EndorseClosure: in.EndorseClosure}
+	if in.Flags != nil {
+		out.Flags = *in.Flags
+	}
 	for _, f := range []struct {
 		name string
 		s    string

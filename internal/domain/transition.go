@@ -204,6 +204,8 @@ type Command struct {
 	Handler *HandlerRef `json:"handler,omitempty"`
 	// Reassign names the new lead unit, or the request decided on.
 	Reassign *ReassignInput `json:"reassign,omitempty"`
+	// Flag names the red flag a dismissal sets aside, read from the store.
+	Flag *FlagRef `json:"flag,omitempty"`
 }
 
 // Validate checks the command's own input (not the problem's state).
