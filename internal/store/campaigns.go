@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/rectify/rectify/internal/domain"
@@ -16,6 +17,9 @@ func (s *Store) CreateCampaign(ctx context.Context, c domain.Campaign) (domain.C
 		WarningWindowS: seconds(c.Policy.WarningWindow), AckWindowS: seconds(c.Policy.AckWindow),
 		ReviewWindowS: seconds(c.Policy.ReviewWindow), RepeatEveryS: seconds(c.Policy.RepeatEvery),
 		EscalateAfterS: seconds(c.Policy.EscalateAfter), EndorseClosure: c.Policy.EndorseClosure,
+	}
+	if !c.Policy.Flags.IsZero() {
+		row.FlagPolicy = string(mustJSON(c.Policy.Flags))
 	}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return domain.Campaign{}, err
@@ -73,7 +77,11 @@ func (r campaignRow) toDomain() domain.Campaign {
 
 // policy is the campaign's policy with its defaults filled in.
 func (r campaignRow) policy() domain.Policy {
-	return domain.Policy{
+	var flags domain.FlagPolicy
+	if r.FlagPolicy != "" {
+		_ = json.Unmarshal([]byte(r.FlagPolicy), &flags) // written by CreateCampaign from a validated policy
+	}
+	return domain.Policy{Flags: flags,
 		WarningWindow: time.Duration(r.WarningWindowS) * time.Second, AckWindow: time.Duration(r.AckWindowS) * time.Second,
 		ReviewWindow: time.Duration(r.ReviewWindowS) * time.Second, RepeatEvery: time.Duration(r.RepeatEveryS) * time.Second,
 		EscalateAfter: time.Duration(r.EscalateAfterS) * time.Second, EndorseClosure: r.EndorseClosure,

@@ -25,7 +25,8 @@ const migrationLockID = 0x5265637469 // "Recti"
 
 // models are the gorm models the migrations must match (migrate_test.go).
 func models() []any {
-	return append(legacyModels(), &idempotencyRow{}, &loginFailureRow{}, &loginLockoutRow{})
+	return append(legacyModels(), &idempotencyRow{}, &loginFailureRow{}, &loginLockoutRow{},
+		&flagRow{}, &flagTextRow{}, &flagTextBandRow{})
 }
 
 // legacyModels are the tables of migration 1, the schema a database made
@@ -88,7 +89,8 @@ func (s *Store) migrateLocked(ctx context.Context, db *sql.DB) error {
 func addedAfterLegacy(column string) bool {
 	switch column {
 	case "users.unit_role", "campaigns.endorse_closure", "problems.assignment", "measures.handler_id", "measures.handler_name",
-		"problems.reassignments", "problems.next_reassignment_id": // 00003
+		"problems.reassignments", "problems.next_reassignment_id", // 00003
+		"campaigns.flag_policy": // 00004
 		return true
 	}
 	return false

@@ -57,6 +57,8 @@ type campaignRow struct {
 	ReportDueDays  int    `gorm:"not null;default:0"`
 	CreatedAt      time.Time
 	EndorseClosure bool `gorm:"not null;default:false"`
+	// FlagPolicy is the red-flag thresholds (JSON), empty for the defaults.
+	FlagPolicy string `gorm:"type:text;not null;default:''"`
 }
 
 func (campaignRow) TableName() string { return "campaigns" }

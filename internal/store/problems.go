@@ -230,6 +230,9 @@ func (s *Store) RecordTransition(ctx context.Context, tr domain.Transition) erro
 		if ev.Action == domain.ActionConcludeLookback {
 			return recordConclusion(tx, ev)
 		}
+		if ev.Action == domain.ActionDismissFlag {
+			return recordFlagDismissal(tx, ev)
+		}
 		if ev.Action == domain.ActionReportProgress {
 			var in domain.ProgressInput
 			if err := json.Unmarshal(ev.Payload, &in); err != nil {
