@@ -204,7 +204,24 @@ func (a *Activities) RecordTransition(ctx context.Context, tr domain.Transition)
 	if errors.Is(err, store.ErrSeqTaken) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), workflows.SeqTakenError, err)
 	}
+	if err == nil && isFlagInput(tr.Event.Action) {
+		// Red flags are advice: computing them never fails the decision.
+		if _, ferr := a.Store.RecomputeFlags(ctx, tr.Event.ProblemID); ferr != nil {
+			logger(ctx).Warn("red flags not computed", "problem_id", tr.Event.ProblemID, "action", string(tr.Event.Action), "error", ferr)
+		}
+	}
 	return err
+}
+
+// isFlagInput reports whether the red-flag rules read what action records:
+// a report, a completion, a closure request and its decisions.
+func isFlagInput(action domain.Action) bool {
+	switch action {
+	case domain.ActionReportProgress, domain.ActionCompleteMeasure, domain.ActionRequestClosure,
+		domain.ActionEndorseClosure, domain.ActionApproveClosure, domain.ActionRejectClosure:
+		return true
+	}
+	return false
 }
 
 // LoadRecorded reads what the store holds of a problem beyond a version.

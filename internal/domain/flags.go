@@ -158,11 +158,11 @@ func (f FlagPolicy) Validate() error {
 	}
 	switch {
 	case f.QuickApprovalFiles < 0 || f.QuickApprovalFiles > 1000:
-		return Errorf(EInvalid, "flags.quick_approval_files must be between 0 and 1000").WithKey("policy_range", "field", "flags.quick_approval_files").WithField("flags.quick_approval_files")
+		return Errorf(EInvalid, "flags.quick_approval_files must be between 0 and 1000").WithKey("policy_flag_range", "field", "flags.quick_approval_files").WithField("flags.quick_approval_files")
 	case f.CopiedSimilarity < 0 || f.CopiedSimilarity > 100:
-		return Errorf(EInvalid, "flags.copied_similarity is a percentage").WithKey("policy_range", "field", "flags.copied_similarity").WithField("flags.copied_similarity")
+		return Errorf(EInvalid, "flags.copied_similarity is a percentage").WithKey("policy_flag_range", "field", "flags.copied_similarity").WithField("flags.copied_similarity")
 	case f.CopiedMinChars < 0 || f.CopiedMinChars > MaxTextLen:
-		return Errorf(EInvalid, "flags.copied_min_chars is out of range").WithKey("policy_range", "field", "flags.copied_min_chars").WithField("flags.copied_min_chars")
+		return Errorf(EInvalid, "flags.copied_min_chars is out of range").WithKey("policy_flag_range", "field", "flags.copied_min_chars").WithField("flags.copied_min_chars")
 	}
 	return nil
 }

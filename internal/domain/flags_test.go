@@ -12,7 +12,6 @@ import (
 
 var flagT0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-
 func closureEvent(action domain.Action, seq int64, at time.Time, refs ...domain.EvidenceRef) domain.Event {
 	payload, _ := json.Marshal(map[string]any{"evidence": refs})
 	return domain.Event{ProblemID: 1, Seq: seq, Action: action, At: at, Payload: payload, ActorName: "sup"}

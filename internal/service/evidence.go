@@ -67,7 +67,11 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		if note == "" {
 			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "text evidence needs a note (or attach a file)").WithKey("evidence_note_required").WithField("note")
 		}
-		return s.store.CreateEvidence(ctx, ev)
+		saved, err := s.store.CreateEvidence(ctx, ev)
+		if err == nil {
+			s.recomputeFlags(ctx, saved.ProblemID)
+		}
+		return saved, err
 	}
 	if ev.OriginalName, err = domain.SanitizeFileName(in.FileName); err != nil {
 		return domain.Evidence{}, err
@@ -108,6 +112,7 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 	saved, err := s.store.CreateEvidence(ctx, ev)
 	if err == nil {
 		s.Metrics.AddEvidenceBytes(n)
+		s.recomputeFlags(ctx, saved.ProblemID)
 	}
 	if err != nil && created {
 		// Nothing half-stored: the record failed, so the new file goes too.
@@ -168,6 +173,7 @@ func (s *Service) WithdrawEvidence(ctx context.Context, u domain.User, id int64)
 	if err := s.store.WithdrawEvidence(ctx, id); err != nil {
 		return ev, err
 	}
+	s.recomputeFlags(ctx, ev.ProblemID)
 	return s.store.Evidence(ctx, id)
 }
 
