@@ -102,6 +102,10 @@ var routeAccess = map[string]access{
 	"POST /api/v1/problems/:id/measures/:mid/extension-requests/:rid/approve": workflow,
 	"POST /api/v1/problems/:id/measures/:mid/extension-requests/:rid/reject":  workflow,
 
+	"GET /api/v1/problems/:id/flags":  problemRead,
+	"GET /api/v1/campaigns/:id/flags": {Roles: []domain.Role{domain.RoleDiscipline, domain.RoleSupervisor, domain.RoleLeader, domain.RoleAdmin}},
+	"POST /api/v1/flags/:fid/dismiss": {Roles: []domain.Role{domain.RoleDiscipline, domain.RoleSupervisor}},
+
 	"POST /api/v1/lookbacks":                            {Roles: []domain.Role{domain.RoleDiscipline}},
 	"GET /api/v1/lookbacks":                             lookback,
 	"GET /api/v1/lookbacks/stats":                       lookback,

@@ -118,6 +118,13 @@ var operations = map[string]operation{
 	"POST /api/v1/problems/:id/measures/:mid/extension-requests/:rid/approve": {summary: "批准延期 (approve an extension)", body: commentRequest{}, idempotent: true, status: 200, result: domain.Problem{}},
 	"POST /api/v1/problems/:id/measures/:mid/extension-requests/:rid/reject":  {summary: "不批准延期 (reject an extension)", body: reasonRequest{}, idempotent: true, status: 200, result: domain.Problem{}},
 
+	"GET /api/v1/problems/:id/flags": {summary: "风险线索 (a problem's red flags)", status: 200, result: flagsBody{}},
+	"GET /api/v1/campaigns/:id/flags": {summary: "整改任务的风险线索 (a campaign's red flags)", query: []queryParam{
+		{"kind", "string", "evidence_reused, evidence_last_minute, text_only_closure, progress_jump, quick_approval, copied_text"},
+		{"open", "boolean", "leave out dismissed flags"}, {"offset", "integer", ""}, {"limit", "integer", "at most 500, default 100"},
+	}, status: 200, result: flagsBody{}},
+	"POST /api/v1/flags/:fid/dismiss": {summary: "排除风险线索 (dismiss a red flag, with a reason)", body: dismissFlagRequest{}, idempotent: true, status: 200, result: flagItem{}},
+
 	"POST /api/v1/lookbacks":                            {summary: "发起回头看 (start a look-back)", body: lookbackRequest{}, idempotent: true, status: 201, result: domain.Lookback{}},
 	"GET /api/v1/lookbacks":                             {summary: "回头看列表 (look-backs)", status: 200, result: listBody[domain.Lookback]{}},
 	"GET /api/v1/lookbacks/stats":                       {summary: "回头看统计 (look-back statistics)", query: []queryParam{{"campaign_id", "integer", ""}}, status: 200, result: listBody[domain.LookbackStats]{}},

@@ -38,6 +38,8 @@ var routeAccess = map[string]httpx.Access{
 	"GET /admin/users":                httpx.AdminOnly,
 	"GET /lookbacks":                  httpx.Readers,
 	"GET /lookbacks/:id":              httpx.Lookback,
+	"GET /flags":                      {Roles: []domain.Role{domain.RoleDiscipline, domain.RoleSupervisor, domain.RoleLeader, domain.RoleAdmin}},
+	"POST /flags/:fid/dismiss":        {Roles: []domain.Role{domain.RoleDiscipline, domain.RoleSupervisor}},
 
 	"POST /problems/:id/plan":                                  httpx.Workflow,
 	"POST /problems/:id/plan/approve":                          httpx.Workflow,

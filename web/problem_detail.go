@@ -41,6 +41,10 @@ type problemView struct {
 	// the units' users, for the handler picker.
 	UnitList []domain.Unit
 	Members  []domain.User
+	// Flags are the problem's red flags (风险线索); DismissFlags: the
+	// user may dismiss them.
+	Flags        []domain.Flag
+	DismissFlags bool
 }
 
 // lookbackState is what the problem page shows of a look-back under way.
@@ -224,6 +228,11 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 	for _, e := range evidence {
 		v.Evidence[e.MeasureID] = append(v.Evidence[e.MeasureID], e)
 	}
+	if v.Flags, err = h.svc.ProblemFlags(ctx, u, id); err != nil {
+		h.renderError(c, err)
+		return
+	}
+	v.DismissFlags = u.Role == domain.RoleDiscipline || u.Role == domain.RoleSupervisor
 	if v.Outcomes, err = h.svc.ListOutcomes(ctx, u, id); err != nil {
 		h.renderError(c, err)
 		return

@@ -44,6 +44,10 @@ func (h *Handler) reviewQueue(c *gin.Context) {
 				return
 			}
 		}
+		if it.Flags, err = h.svc.ProblemFlags(ctx, u, r.Problem.ID); err != nil {
+			h.renderError(c, err)
+			return
+		}
 		items[i] = it
 	}
 	_, overdue, err := h.runningQueues(ctx, u, now)
@@ -74,6 +78,8 @@ type reviewItem struct {
 	Evidence       map[int64][]domain.Evidence
 	Missing        map[int64]bool
 	Justifications map[int64]string
+	// Flags are the problem's red flags (风险线索), to weigh before deciding.
+	Flags []domain.Flag
 }
 
 // closureJustifications reads the written justifications of the latest

@@ -63,6 +63,10 @@ func (h *Handler) routes(r *gin.Engine, static http.FileSystem) {
 	p.POST("/lookbacks/:id/problems/:pid/answer", h.lookbackAnswer)
 	p.POST("/lookbacks/:id/problems/:pid/conclude", h.lookbackConclude)
 
+	// Red flags (风险线索): the discipline group's page and the dismissal.
+	s.GET("/flags", h.flagsPage)
+	p.POST("/flags/:fid/dismiss", h.flagDismiss)
+
 	s.GET("/notifications", h.notifications)
 	p.POST("/notifications/:id/read", h.notificationRead)
 
