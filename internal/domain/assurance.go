@@ -46,6 +46,12 @@ type Assurance struct {
 	UpperBound95 float64 `json:"upper_bound_95"`
 }
 
+// UpperBoundPercent writes the bound in percent as a person reads it,
+// rounded up to one decimal so that rounding never understates it.
+func (a Assurance) UpperBoundPercent() string {
+	return FormatPercent(math.Ceil(a.UpperBound95*1000-1e-9) / 10)
+}
+
 // NewAssurance bounds the share of unsound closures in a population after
 // checked of them were concluded and reopened of those reopened. weights
 // are the population's risk weights for a weighted draw (nil for a simple

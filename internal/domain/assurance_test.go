@@ -73,10 +73,10 @@ func TestNewAssurance(t *testing.T) {
 		return out
 	}
 	tests := []struct {
-		name                     string
+		name                    string
 		population, checked, re int
-		weights                  []float64
-		want, tolerance          float64
+		weights                 []float64
+		want, tolerance         float64
 	}{
 		{"59 of a large population none found", 100_000, 59, 0, nil, 0.0495, 0.0005},
 		{"whole population none found", 40, 40, 0, nil, 0, 0},

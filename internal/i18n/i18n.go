@@ -101,6 +101,16 @@ func (c *Catalogue) Error(lang, key string, params map[string]any) (string, bool
 	return c.fill(lang, msg, params), true
 }
 
+// Text renders the message of key with params in lang, as Error does for
+// error keys, and whether the catalogue has it.
+func (c *Catalogue) Text(lang, key string, params map[string]any) (string, bool) {
+	msg, ok := c.Message(lang, key)
+	if !ok {
+		return "", false
+	}
+	return c.fill(lang, msg, params), true
+}
+
 func (c *Catalogue) fill(lang, msg string, params map[string]any) string {
 	var b strings.Builder
 	for {
