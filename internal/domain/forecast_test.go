@@ -8,7 +8,9 @@ import (
 )
 
 func TestForecastMeasure(t *testing.T) {
-	day := func(n int) time.Time { return domain.Date("2026-03-01").Time().Add(time.Duration(n)*24*time.Hour + 10*time.Hour) }
+	day := func(n int) time.Time {
+		return domain.Date("2026-03-01").Time().Add(time.Duration(n)*24*time.Hour + 10*time.Hour)
+	}
 	pts := func(dayPercent ...int) []domain.ProgressPoint {
 		var out []domain.ProgressPoint
 		for i := 0; i+1 < len(dayPercent); i += 2 {
