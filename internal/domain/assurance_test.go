@@ -208,3 +208,35 @@ func TestWeightedSample(t *testing.T) {
 		check(t, 2, []float64{0.234523809524, 0.441269841270, 0.608333333333, 0.715873015873})
 	})
 }
+
+func TestLookbackSummariseAssurance(t *testing.T) {
+	concluded := func(r domain.LookbackResult) domain.LookbackProblem {
+		return domain.LookbackProblem{Status: domain.LookbackConcluded, Result: r}
+	}
+	pending := domain.LookbackProblem{Status: domain.LookbackPending}
+	tests := []struct {
+		name string
+		lb   domain.Lookback
+		want domain.Assurance
+	}{
+		{"chosen problems are a census of themselves", domain.Lookback{
+			Problems: []domain.LookbackProblem{concluded(domain.LookbackConfirmed), concluded(domain.LookbackConfirmed)},
+		}, domain.Assurance{Population: 2, Sampled: 2, Checked: 2, UpperBound95: 0}},
+		{"a sample states its population", domain.Lookback{
+			Population: 100, Scope: domain.LookbackScope{Sample: &domain.LookbackSample{Count: 2}},
+			Problems: []domain.LookbackProblem{concluded(domain.LookbackReopened), pending},
+		}, domain.Assurance{Population: 100, Sampled: 2, Checked: 1, Reopened: 1, UpperBound95: 1}},
+		{"a weighted sample uses its weights", domain.Lookback{
+			Population: 3, Weights: []float64{1, 1, 1}, Scope: domain.LookbackScope{Sample: &domain.LookbackSample{Count: 1, Weighted: true}},
+			Problems: []domain.LookbackProblem{concluded(domain.LookbackConfirmed)},
+		}, domain.Assurance{Population: 3, Sampled: 1, Checked: 1, Weighted: true, UpperBound95: 2.0 / 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.lb.Summarise()
+			if got := tt.lb.Assurance; got != tt.want {
+				t.Errorf("assurance = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
