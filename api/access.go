@@ -106,7 +106,7 @@ var routeAccess = map[string]access{
 	"POST /api/v1/lookbacks":                            {Roles: []domain.Role{domain.RoleDiscipline}},
 	"GET /api/v1/lookbacks":                             lookback,
 	"GET /api/v1/lookbacks/stats":                       lookback,
-	"GET /api/v1/lookbacks/sample-size":                 lookback,
+	"GET /api/v1/lookbacks/sample-size":                 readers,
 	"GET /api/v1/lookbacks/:id":                         lookback,
 	"POST /api/v1/lookbacks/:id/problems/:pid/requests": lookback,
 	"POST /api/v1/lookbacks/:id/problems/:pid/answers":  lookback,
