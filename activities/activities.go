@@ -210,6 +210,43 @@ func (a *Activities) RecordTransition(ctx context.Context, tr domain.Transition)
 			logger(ctx).Warn("red flags not computed", "problem_id", tr.Event.ProblemID, "action", string(tr.Event.Action), "error", ferr)
 		}
 	}
+	if err != nil || tr.Event.Action != domain.ActionReportProgress {
+		return err
+	}
+	return a.noticeForecastLate(ctx, tr)
+}
+
+// noticeForecastLate tells a measure's handler (or unit), once per
+// deadline, when after a progress report its projected completion first
+// passes the deadline, before the yellow light. It is written to the inbox
+// here, where the report is persisted, so that workflows need not change;
+// the notice's key makes a retry or a later report write it no more.
+func (a *Activities) noticeForecastLate(ctx context.Context, tr domain.Transition) error {
+	p := tr.Problem
+	m, err := p.Measure(tr.Event.MeasureID)
+	if err != nil {
+		return nil // a report on the problem as a whole has no deadline of its own
+	}
+	points, err := a.Store.ProgressPoints(ctx, []int64{p.ID})
+	if err != nil {
+		return err
+	}
+	f, ok := domain.ForecastMeasure(points[p.ID][m.ID], m.Deadline)
+	if !ok {
+		return nil
+	}
+	n, ok := domain.ForecastNotice(p, *m, f, p.Policy, tr.Event.At)
+	if !ok {
+		return nil
+	}
+	users, err := a.Store.Recipients(ctx, n.Audience)
+	if err != nil {
+		return err
+	}
+	created, err := a.Store.CreateNotifications(ctx, n, users)
+	if err == nil && created > 0 {
+		logger(ctx).Info("notice written", "key", n.Key, "kind", n.Kind, "recipients", len(users), "new", created)
+	}
 	return err
 }
 

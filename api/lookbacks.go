@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,9 +20,10 @@ type lookbackRequest struct {
 	CampaignID  flexID   `json:"campaign_id"`
 	UnitID      flexID   `json:"unit_id"`
 	Sample      *struct {
-		Count   int   `json:"count"`
-		Percent int   `json:"percent"`
-		Seed    int64 `json:"seed"`
+		Count    int   `json:"count"`
+		Percent  int   `json:"percent"`
+		Seed     int64 `json:"seed"`
+		Weighted bool  `json:"weighted"`
 	} `json:"sample"`
 }
 
@@ -55,7 +57,7 @@ func (s *Server) startLookback(c *gin.Context) {
 		Scope: domain.LookbackScope{ProblemIDs: ids(req.ProblemIDs), CampaignID: int64(req.CampaignID), UnitID: int64(req.UnitID)},
 	}
 	if req.Sample != nil {
-		in.Scope.Sample = &domain.LookbackSample{Count: req.Sample.Count, Percent: req.Sample.Percent, Seed: req.Sample.Seed}
+		in.Scope.Sample = &domain.LookbackSample{Count: req.Sample.Count, Percent: req.Sample.Percent, Seed: req.Sample.Seed, Weighted: req.Sample.Weighted}
 	}
 	key, err := idempotencyKey(c)
 	if err != nil {
@@ -91,6 +93,34 @@ func (s *Server) getLookback(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, lb)
+}
+
+// lookbackSampleSize answers how many closed problems a simple random
+// sample must check, none reopened, for the 95% upper bound on the share
+// of unsound closures to be at most bound:
+// GET /lookbacks/sample-size?population=N|campaign_id=C&bound=0.05.
+func (s *Server) lookbackSampleSize(c *gin.Context) {
+	campaignID, err := queryID(c, "campaign_id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	population, err := queryInt(c, "population", 0, 10_000_000)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	bound, err := strconv.ParseFloat(c.DefaultQuery("bound", "0.05"), 64)
+	if err != nil {
+		s.renderError(c, domain.Errorf(domain.EInvalid, "bound must be a number between 0 and 1").WithKey("sample_size_bound").WithField("bound"))
+		return
+	}
+	out, err := s.svc.LookbackSampleSize(c.Request.Context(), currentUser(c), campaignID, population, bound)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) lookbackStats(c *gin.Context) {

@@ -132,6 +132,14 @@ var operations = map[string]operation{
 	"POST /api/v1/lookbacks/:id/problems/:pid/requests": {summary: "调阅材料 (request material)", body: textRequest{}, idempotent: true, status: 201, result: domain.Problem{}},
 	"POST /api/v1/lookbacks/:id/problems/:pid/answers":  {summary: "报送调阅材料 (answer a request)", body: textRequest{}, idempotent: true, status: 201, result: domain.Problem{}},
 	"POST /api/v1/lookbacks/:id/problems/:pid/conclude": {summary: "回头看结论 (conclude)", body: concludeRequest{}, idempotent: true, status: 200, result: domain.Problem{}},
+
+	// Issue 18: the report checked before publishing; look-back sample sizes.
+	"GET /api/v1/campaigns/:id/report/check": {summary: "通报发布前核对 (the report checked against the records)",
+		query:  []queryParam{{"date", "string", "the report's date, YYYY-MM-DD (today by default)"}},
+		status: 200, result: reportCheck{}},
+	"GET /api/v1/lookbacks/sample-size": {summary: "回头看抽查数量 (how many to sample for a bound)",
+		query:  []queryParam{{"population", "integer", "closed problems in the population"}, {"campaign_id", "integer", "or: a campaign's closed problems"}, {"bound", "number", "the 95% upper bound wanted on the share of unsound closures, e.g. 0.05"}},
+		status: 200, result: service.SampleSize{}},
 }
 
 // statusBody is the answer of the health checks and of accepted work.

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rectify/rectify/internal/domain"
+	"github.com/rectify/rectify/internal/i18n"
 	"github.com/rectify/rectify/internal/report"
 )
 
@@ -40,6 +41,44 @@ func (s *Server) getReport(c *gin.Context) {
 	c.Header("Content-Security-Policy", report.SecurityPolicy)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// reportCheck is the report checked against the records before publishing.
+type reportCheck struct {
+	OK       bool            `json:"ok"`
+	Date     domain.Date     `json:"date"`
+	Findings []reportFinding `json:"findings"`
+}
+
+// reportFinding is one finding with its message in the request's language.
+type reportFinding struct {
+	Kind      string         `json:"kind"`
+	ProblemID int64          `json:"problem_id,omitempty"`
+	Message   string         `json:"message"`
+	Key       string         `json:"key"`
+	Params    map[string]any `json:"params,omitempty"`
+}
+
+// getReportCheck answers the report's check before publishing:
+// GET /campaigns/:id/report/check?date=YYYY-MM-DD (today by default).
+func (s *Server) getReportCheck(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	date, findings, err := s.svc.CheckReport(c.Request.Context(), currentUser(c), id, domain.Date(c.Query("date")))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	lang := i18n.FromAcceptLanguage(c.GetHeader("Accept-Language"))
+	out := reportCheck{OK: len(findings) == 0, Date: date, Findings: make([]reportFinding, len(findings))}
+	for i, f := range findings {
+		msg, _ := s.cat.Render(lang, f.Key, f.Params)
+		out.Findings[i] = reportFinding{Kind: f.Kind, ProblemID: f.ProblemID, Message: msg, Key: f.Key, Params: f.Params}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // getLedger answers a campaign's ledger (整改台账): GET /campaigns/:id/ledger.xlsx.

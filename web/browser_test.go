@@ -680,6 +680,11 @@ func testLookback(t *testing.T, e *env, b *browser) {
 	if got := b.text(`#lb-summary`); !strings.Contains(got, "已出结论 0 / 共 1") {
 		t.Fatalf("look-back summary %q", got)
 	}
+	// Problems picked by hand are a census of themselves: nothing checked
+	// yet, so nothing is bounded yet.
+	if got := b.text(`#lb-assurance`); !strings.Contains(got, "从1个已销号问题中抽查1个，已核查0个") || !strings.Contains(got, "不超过100%") {
+		t.Fatalf("look-back assurance %q", got)
+	}
 	b.set(card+` form[data-form=request_material] textarea[name=text]`, "请报送低保动态管理台账")
 	b.wantStatus("request material", b.submit(card, "request_material"), 200)
 	b.logout()

@@ -14,7 +14,8 @@ import (
 // does: a title, a due date and a scope: the chosen closed problems
 // (scope=problems, problem_id…), every closed problem of a unit in a
 // campaign (scope=unit), or a random sample of a campaign by count or
-// percent with an optional seed (scope=sample). The form's request ID is
+// percent with an optional seed (scope=sample), weighted by risk when
+// asked (weighted=1). The form's request ID is
 // the Idempotency-Key, so a double submit starts it once.
 func (h *Handler) lookbackStart(c *gin.Context) {
 	u := currentUser(c)
@@ -80,7 +81,7 @@ func lookbackInput(c *gin.Context) (domain.NewLookback, error) {
 		if in.Scope.CampaignID, err = formID(c.PostForm("campaign_id")); err != nil {
 			return in, err
 		}
-		s := &domain.LookbackSample{}
+		s := &domain.LookbackSample{Weighted: c.PostForm("weighted") == "1"}
 		if s.Count, err = num("count"); err != nil {
 			return in, err
 		}

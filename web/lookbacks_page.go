@@ -20,6 +20,16 @@ type lookbacksView struct {
 	UnitList  []domain.Unit
 	// DefaultDue is the due date the form suggests.
 	DefaultDue domain.Date
+	// SampleSizes say, per campaign with closed problems, how many a
+	// sample must check for a 10% and a 5% bound.
+	SampleSizes []campaignSampleSize
+}
+
+// campaignSampleSize is the sample-size helper's answer for one campaign.
+type campaignSampleSize struct {
+	Title          string
+	Closed         int
+	For10, ForFive int
 }
 
 func (h *Handler) lookbacksPage(c *gin.Context) { h.showLookbacks(c, http.StatusOK, nil) }
@@ -47,6 +57,10 @@ func (h *Handler) showLookbacks(c *gin.Context, status int, f *forms) {
 			h.renderError(c, err)
 			return
 		}
+		if v.SampleSizes, err = h.sampleSizes(c, v.Campaigns, v.Closed); err != nil {
+			h.renderError(c, err)
+			return
+		}
 	}
 	names, units, err := h.unitNames(c)
 	if err != nil {
@@ -55,4 +69,33 @@ func (h *Handler) showLookbacks(c *gin.Context, status int, f *forms) {
 	}
 	v.UnitList = units
 	h.render(c, status, "lookbacks", &page{Title: h.langOf(c).T("lb.title"), Forms: f, Units: names, Data: v})
+}
+
+// sampleSizes answers the sample-size helper for each campaign's closed
+// problems.
+func (h *Handler) sampleSizes(c *gin.Context, campaigns []domain.Campaign, closed []domain.Problem) ([]campaignSampleSize, error) {
+	counts := map[int64]int{}
+	for _, p := range closed {
+		counts[p.CampaignID]++
+	}
+	var out []campaignSampleSize
+	for _, cp := range campaigns {
+		n := counts[cp.ID]
+		if n == 0 {
+			continue
+		}
+		row := campaignSampleSize{Title: cp.Title, Closed: n}
+		for _, b := range []struct {
+			bound float64
+			into  *int
+		}{{0.10, &row.For10}, {0.05, &row.ForFive}} {
+			size, err := h.svc.LookbackSampleSize(c.Request.Context(), currentUser(c), 0, n, b.bound)
+			if err != nil {
+				return nil, err
+			}
+			*b.into = size.SampleSize
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

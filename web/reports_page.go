@@ -25,6 +25,16 @@ type reportsView struct {
 	CadenceKind, CadenceArg, DueDays         string
 	EditNarrative, Schedule, Trigger, Import bool
 	Imported                                 *importView
+	// Check is the report checked against the records, shown before the
+	// downloads.
+	Check []checkFinding
+}
+
+// checkFinding is one finding of the report's check, in the page's
+// language.
+type checkFinding struct {
+	ProblemID int64
+	Message   string
 }
 
 // importView is the outcome of an import form: a dry run's preview, what an
@@ -108,6 +118,17 @@ func (h *Handler) showReports(c *gin.Context, id int64, status int, f *forms, im
 	if v.Narrative, err = h.svc.Narrative(ctx, u, id); err != nil {
 		h.renderError(c, err)
 		return
+	}
+	_, findings, err := h.svc.CheckReport(ctx, u, id, "")
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	l := h.langOf(c)
+	v.Check = make([]checkFinding, len(findings))
+	for i, f := range findings {
+		msg, _ := l.cat.Render(l.Code, f.Key, f.Params)
+		v.Check[i] = checkFinding{ProblemID: f.ProblemID, Message: msg}
 	}
 	leads := u.Role == domain.RoleAdmin || u.Role == domain.RoleLeader
 	v.EditNarrative, v.Schedule, v.Import = leads, leads, leads

@@ -414,6 +414,13 @@ func testHTTP(t *testing.T, e *env) {
 		if resp, _ := get(t, c, base+"/report?format=pdf"); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("pdf report: %d, want 400", resp.StatusCode)
 		}
+		// The check before publishing sits above the downloads: the report
+		// as built agrees with the records.
+		if _, body := get(t, c, base+"/reports"); !strings.Contains(body, `id="report-check"`) ||
+			strings.Index(body, `id="report-check"`) > strings.Index(body, `id="dl-html"`) ||
+			!strings.Contains(body, `id="report-check-ok"`) {
+			t.Errorf("the reports page does not show the report's check before the downloads")
+		}
 		unit := browserClient(t)
 		login(t, e, unit, "ua")
 		for _, path := range []string{"/report?format=html", "/ledger.xlsx", "/reports"} {

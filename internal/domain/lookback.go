@@ -278,11 +278,13 @@ type LookbackScope struct {
 }
 
 // LookbackSample is a reproducible random sample: Count problems or
-// Percent of them, picked with Seed.
+// Percent of them, picked with Seed; Weighted draws each with probability
+// proportional to its risk weight (RiskInput.Weight) instead of equally.
 type LookbackSample struct {
-	Count   int   `json:"count,omitempty"`
-	Percent int   `json:"percent,omitempty"`
-	Seed    int64 `json:"seed"`
+	Count    int   `json:"count,omitempty"`
+	Percent  int   `json:"percent,omitempty"`
+	Seed     int64 `json:"seed"`
+	Weighted bool  `json:"weighted,omitempty"`
 }
 
 // NewLookback is the input to start a look-back.
@@ -365,6 +367,14 @@ type Lookback struct {
 	Started int `json:"started"`
 	// Complete is true once every problem is concluded.
 	Complete bool `json:"complete"`
+	// Assurance is what the look-back says about the closed problems its
+	// problems were drawn from (Summarise states it).
+	Assurance Assurance `json:"assurance"`
+	// Population is how many closed problems the scope held when the
+	// look-back started (0: its own problems, a look-back before it was
+	// recorded); Weights are their risk weights for a weighted sample.
+	Population int       `json:"-"`
+	Weights    []float64 `json:"-"`
 }
 
 // LookbackProblem is one problem of a look-back.
@@ -383,15 +393,25 @@ type LookbackProblem struct {
 	Material []Event `json:"material,omitempty"`
 }
 
-// Summarise sets the counts from the problems.
+// Summarise sets the counts and the assurance from the problems.
 func (l *Lookback) Summarise() {
 	l.Total, l.Concluded = len(l.Problems), 0
+	reopened := 0
 	for _, p := range l.Problems {
 		if p.Status == LookbackConcluded {
 			l.Concluded++
+			if p.Result == LookbackReopened {
+				reopened++
+			}
 		}
 	}
 	l.Complete = l.Total > 0 && l.Concluded == l.Total
+	population := max(l.Population, l.Total)
+	var weights []float64
+	if l.Scope.Sample != nil && l.Scope.Sample.Weighted && len(l.Weights) == population {
+		weights = l.Weights
+	}
+	l.Assurance = NewAssurance(population, l.Total, l.Concluded, reopened, weights)
 }
 
 // LookbackStats counts look-backs per campaign and lead unit.

@@ -125,6 +125,9 @@ type Measure struct {
 	// of its lead unit; none: the unit as a whole.
 	HandlerID   int64  `json:"handler_id,omitempty"`
 	HandlerName string `json:"handler_name,omitempty"`
+	// Forecast is the projected completion from the progress reports, as
+	// reads fill it (never the workflow's state).
+	Forecast *Forecast `json:"forecast,omitempty"`
 }
 
 // Clone returns a deep copy, so a transition never changes its input.
@@ -144,6 +147,10 @@ func (p Problem) Clone() Problem {
 		if pc := p.Measures[i].LatestPercent; pc != nil {
 			v := *pc
 			p.Measures[i].LatestPercent = &v
+		}
+		if f := p.Measures[i].Forecast; f != nil {
+			v := *f
+			p.Measures[i].Forecast = &v
 		}
 	}
 	return p

@@ -24,6 +24,8 @@ const (
 	NoticeLookback   NoticeKind = "lookback"    // a look-back asks, reopens or falls due (回头看)
 	NoticeHandoff    NoticeKind = "handoff"     // work passed to the next person (分办, 报审, 背书…)
 	NoticePlanLate   NoticeKind = "plan_late"   // an assigned plan was not submitted in time
+	// NoticeForecastLate: at its pace a measure will miss its deadline.
+	NoticeForecastLate NoticeKind = "forecast_late"
 )
 
 // Audience says who receives a notice.

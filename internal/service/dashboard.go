@@ -24,6 +24,15 @@ type Dashboard struct {
 	// Trend is the completion and the red problems week by week over
 	// TrendWeeks, replayed from the event log.
 	Trend []domain.TrendPoint
+	// ForecastLate are the open measures whose progress reports, at their
+	// pace, finish after the deadline (or have stalled).
+	ForecastLate []ForecastLate
+}
+
+// ForecastLate is a measure forecast late.
+type ForecastLate struct {
+	store.Deadline
+	Forecast domain.Forecast
 }
 
 // ClosureDays is how far back the dashboard's closure chart looks.
@@ -79,6 +88,15 @@ func (s *Service) Dashboard(ctx context.Context, u domain.User, campaignID int64
 		return Dashboard{}, err
 	}
 	d.Trend = domain.WeeklyTrend(changes, measures, domain.WeekEnds(s.Now(), TrendWeeks))
+	candidates, err := s.store.ForecastCandidates(ctx, campaignID, unit)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	for _, c := range candidates {
+		if f, ok := domain.ForecastMeasure(c.Points, c.Deadline.Deadline); ok && f.Late {
+			d.ForecastLate = append(d.ForecastLate, ForecastLate{Deadline: c.Deadline, Forecast: f})
+		}
+	}
 	return d, nil
 }
 

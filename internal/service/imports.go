@@ -360,6 +360,30 @@ func (s *Service) WriteReport(ctx context.Context, u domain.User, campaignID int
 	return report.Write(w, format, in)
 }
 
+// CheckReport checks the report of a campaign, dated date (today when
+// empty), against its records before it is published: the findings are the
+// places where its text and the records disagree.
+func (s *Service) CheckReport(ctx context.Context, u domain.User, campaignID int64, date domain.Date) (domain.Date, []report.Finding, error) {
+	if err := canReadCampaign(u); err != nil {
+		return "", nil, err
+	}
+	if !date.IsZero() && date.Time().IsZero() {
+		return "", nil, domain.Errorf(domain.EInvalid, "date %q is not a date (use YYYY-MM-DD)", date).WithKey("date_invalid", "value", string(date)).WithField("date")
+	}
+	in, err := s.reportInput(ctx, campaignID)
+	if err != nil {
+		return "", nil, err
+	}
+	if !date.IsZero() {
+		in.Date = date
+	}
+	findings := report.Check(in)
+	if findings == nil {
+		findings = []report.Finding{}
+	}
+	return in.Date, findings, nil
+}
+
 func (s *Service) reportInput(ctx context.Context, campaignID int64) (report.Input, error) {
 	sum, err := s.store.Campaign(ctx, campaignID)
 	if err != nil {

@@ -79,13 +79,13 @@ func (s *Service) StartLookback(ctx context.Context, u domain.User, in domain.Ne
 
 // createLookback resolves the scope and records the look-back.
 func (s *Service) createLookback(ctx context.Context, u domain.User, in domain.NewLookback, idemKey string) (int64, error) {
-	ids, err := s.lookbackCandidates(ctx, &in.Scope)
+	ids, population, weights, err := s.lookbackCandidates(ctx, &in.Scope)
 	if err != nil {
 		return 0, err
 	}
 	lb := domain.Lookback{
 		Title: in.Title, CampaignID: in.Scope.CampaignID, Scope: in.Scope, DueDate: in.DueDate,
-		ReviewerIDs: in.ReviewerIDs, CreatedBy: u.ID,
+		ReviewerIDs: in.ReviewerIDs, CreatedBy: u.ID, Population: population, Weights: weights,
 	}
 	if in.Scope.Sample != nil {
 		lb.Seed = in.Scope.Sample.Seed
@@ -99,42 +99,65 @@ func (s *Service) createLookback(ctx context.Context, u domain.User, in domain.N
 
 // lookbackCandidates returns the closed problems of a scope, sampled when
 // the scope asks for it; a sample without a seed gets one, stored with it.
-func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.LookbackScope) ([]int64, error) {
+// It returns too how many closed problems the scope held (the population
+// the look-back's assurance speaks of) and, for a weighted sample, their
+// risk weights in ascending order of ID.
+func (s *Service) lookbackCandidates(ctx context.Context, scope *domain.LookbackScope) ([]int64, int, []float64, error) {
+	ids, population, weights, err := s.scopeProblems(ctx, scope)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if len(ids) == 0 {
+		return nil, 0, nil, domain.Errorf(domain.EConflict, "no closed problems in this scope").WithKey("lookback_none_closed")
+	} else if len(ids) > domain.MaxLookbackProblems {
+		return nil, 0, nil, domain.Errorf(domain.EInvalid, "the scope holds %d closed problems; a look-back reviews at most %d (sample them)", len(ids), domain.MaxLookbackProblems).WithKey("lookback_scope_too_big", "count", len(ids), "max", domain.MaxLookbackProblems).WithField("scope")
+	}
+	return ids, population, weights, nil
+}
+
+func (s *Service) scopeProblems(ctx context.Context, scope *domain.LookbackScope) ([]int64, int, []float64, error) {
 	if len(scope.ProblemIDs) > 0 {
 		stages, err := s.store.ProblemStages(ctx, scope.ProblemIDs)
 		if err != nil {
-			return nil, err
+			return nil, 0, nil, err
 		}
 		for _, id := range scope.ProblemIDs {
 			st, ok := stages[id]
 			if !ok {
-				return nil, domain.Errorf(domain.ENotFound, "problem %d not found", id).WithKey("problem_not_found", "id", id)
+				return nil, 0, nil, domain.Errorf(domain.ENotFound, "problem %d not found", id).WithKey("problem_not_found", "id", id)
 			} else if st != domain.StageClosed {
-				return nil, domain.Errorf(domain.EConflict, "problem %d is in stage %q: only closed problems are looked back", id, st).WithKey("lookback_problem_not_closed", "id", id, "stage", string(st))
+				return nil, 0, nil, domain.Errorf(domain.EConflict, "problem %d is in stage %q: only closed problems are looked back", id, st).WithKey("lookback_problem_not_closed", "id", id, "stage", string(st))
 			}
 		}
-		return scope.ProblemIDs, nil
+		return scope.ProblemIDs, len(scope.ProblemIDs), nil, nil
 	}
 	ids, err := s.store.ClosedProblemIDs(ctx, scope.CampaignID, scope.UnitID)
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
-	if sample := scope.Sample; sample != nil {
-		size, err := domain.LookbackSampleSize(len(ids), sample.Count, sample.Percent)
-		if err != nil {
-			return nil, err
-		}
-		if sample.Seed == 0 {
-			sample.Seed = 1 + rand.Int64N(domain.MaxLookbackSeed)
-		}
-		ids = domain.SampleProblems(ids, size, sample.Seed)
+	sample := scope.Sample
+	if sample == nil {
+		return ids, len(ids), nil, nil
 	}
-	if len(ids) == 0 {
-		return nil, domain.Errorf(domain.EConflict, "no closed problems in this scope").WithKey("lookback_none_closed")
-	} else if len(ids) > domain.MaxLookbackProblems {
-		return nil, domain.Errorf(domain.EInvalid, "the scope holds %d closed problems; a look-back reviews at most %d (sample them)", len(ids), domain.MaxLookbackProblems).WithKey("lookback_scope_too_big", "count", len(ids), "max", domain.MaxLookbackProblems).WithField("scope")
+	size, err := domain.LookbackSampleSize(len(ids), sample.Count, sample.Percent)
+	if err != nil {
+		return nil, 0, nil, err
 	}
-	return ids, nil
+	if sample.Seed == 0 {
+		sample.Seed = 1 + rand.Int64N(domain.MaxLookbackSeed)
+	}
+	if !sample.Weighted {
+		return domain.SampleProblems(ids, size, sample.Seed), len(ids), nil, nil
+	}
+	risks, err := s.store.ClosureRisks(ctx, ids)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	weights := make([]float64, len(ids))
+	for i, id := range ids {
+		weights[i] = risks[id].Weight()
+	}
+	return domain.WeightedSample(ids, weights, size, sample.Seed), len(ids), weights, nil
 }
 
 // LookbackAction is a discipline or unit action on one problem of a
@@ -211,4 +234,38 @@ func (s *Service) LookbackStats(ctx context.Context, u domain.User, campaignID i
 		}
 	}
 	return mine, nil
+}
+
+// SampleSize is how many of a population a look-back must check.
+type SampleSize struct {
+	Population int     `json:"population"`
+	Bound      float64 `json:"bound"`
+	SampleSize int     `json:"sample_size"`
+	// Assumes says what the figure takes for granted.
+	Assumes string `json:"assumes"`
+}
+
+// sampleSizeAssumes is the caveat every sample size carries.
+const sampleSizeAssumes = "simple random sample without replacement (hypergeometric, exact); none of the sampled closures reopened; one-sided 95% confidence; a weighted sample needs at least as many"
+
+// LookbackSampleSize answers how many closed problems of a population (or
+// of a campaign's closed problems) a simple random sample must check, none
+// reopened, for the 95% upper bound on the share of unsound closures to be
+// at most bound.
+func (s *Service) LookbackSampleSize(ctx context.Context, u domain.User, campaignID int64, population int, bound float64) (SampleSize, error) {
+	if err := domain.RequireRole(u, "plan a look-back", domain.RoleDiscipline, domain.RoleLeader, domain.RoleAdmin, domain.RoleSupervisor); err != nil {
+		return SampleSize{}, err
+	}
+	if campaignID != 0 {
+		ids, err := s.store.ClosedProblemIDs(ctx, campaignID, 0)
+		if err != nil {
+			return SampleSize{}, err
+		}
+		population = len(ids)
+	}
+	n, err := domain.SampleSizeForBound(population, bound)
+	if err != nil {
+		return SampleSize{}, err
+	}
+	return SampleSize{Population: population, Bound: bound, SampleSize: n, Assumes: sampleSizeAssumes}, nil
 }

@@ -408,7 +408,21 @@ func (s *Service) Problem(ctx context.Context, u domain.User, id int64) (domain.
 	if !domain.CanSeeProblem(u, &p) {
 		return domain.Problem{}, domain.Errorf(domain.EForbidden, "your unit takes no part in problem %d", id).WithKey("problem_not_your_unit")
 	}
-	return p.WithLights(s.Now()), nil
+	p = p.WithLights(s.Now())
+	points, err := s.store.ProgressPoints(ctx, []int64{p.ID})
+	if err != nil {
+		return domain.Problem{}, err
+	}
+	for i := range p.Measures {
+		m := &p.Measures[i]
+		if m.Completed || m.Kind == domain.KindLongTerm {
+			continue
+		}
+		if f, ok := domain.ForecastMeasure(points[p.ID][m.ID], m.Deadline); ok {
+			m.Forecast = &f
+		}
+	}
+	return p, nil
 }
 
 // ListProblems returns the problems the user may see that match f.

@@ -30,6 +30,10 @@ type lookbackRow struct {
 	// without one: NULLs never collide in the unique index).
 	IdemKey   *string `gorm:"size:200;uniqueIndex"`
 	CreatedAt time.Time
+	// Population is how many closed problems the scope held; Weights
+	// their risk weights (JSON) for a weighted sample, empty otherwise.
+	Population int64  `gorm:"not null;default:0"`
+	Weights    string `gorm:"type:text;not null;default:''"`
 }
 
 func (lookbackRow) TableName() string { return "lookbacks" }
@@ -64,6 +68,82 @@ func (s *Store) ClosedProblemIDs(ctx context.Context, campaignID, unitID int64) 
 	return ids, err
 }
 
+// ClosureRisks returns what the records say against each closed problem of
+// ids, for a look-back's weighted sample: extensions granted, a closure
+// after a measure's deadline, the supervisor's review time (from the
+// request, or its endorsement, to the approval), and whether no file
+// backs it, and its red flags not dismissed.
+func (s *Store) ClosureRisks(ctx context.Context, ids []int64) (map[int64]domain.RiskInput, error) {
+	out := make(map[int64]domain.RiskInput, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var problems []problemRow
+	if err := s.reader(ctx).Select("id", "extensions_granted", "closed_at").Where("id IN ?", ids).Find(&problems).Error; err != nil {
+		return nil, err
+	}
+	closedAt := make(map[int64]time.Time, len(problems))
+	for _, p := range problems {
+		out[p.ID] = domain.RiskInput{Extensions: p.ExtensionsGranted, ReviewHours: -1, TextOnly: true}
+		closedAt[p.ID] = derefTime(p.ClosedAt)
+	}
+	var measures []measureRow
+	if err := s.reader(ctx).Select("problem_id", "kind", "deadline").Where("problem_id IN ?", ids).Find(&measures).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range measures {
+		r, at := out[m.ProblemID], closedAt[m.ProblemID]
+		if m.Kind != string(domain.KindLongTerm) && m.Deadline != "" && !at.IsZero() && domain.DateOf(at) > domain.Date(m.Deadline) {
+			r.ClosedLate = true
+			out[m.ProblemID] = r
+		}
+	}
+	var withFiles []int64
+	if err := s.reader(ctx).Model(&evidenceRow{}).Where("problem_id IN ? AND sha256 <> '' AND withdrawn_at IS NULL", ids).
+		Distinct("problem_id").Pluck("problem_id", &withFiles).Error; err != nil {
+		return nil, err
+	}
+	for _, id := range withFiles {
+		r := out[id]
+		r.TextOnly = false
+		out[id] = r
+	}
+	var open []struct {
+		ProblemID int64
+		N         int
+	}
+	if err := s.reader(ctx).Model(&flagRow{}).Select("problem_id, count(*) AS n").Where("problem_id IN ? AND NOT dismissed", ids).
+		Group("problem_id").Scan(&open).Error; err != nil {
+		return nil, err
+	}
+	for _, o := range open {
+		r := out[o.ProblemID]
+		r.OpenFlags = o.N
+		out[o.ProblemID] = r
+	}
+	var events []eventRow
+	if err := s.reader(ctx).Select("problem_id", "action", "at").Where("problem_id IN ? AND action IN ?", ids, []string{
+		string(domain.ActionRequestClosure), string(domain.ActionEndorseClosure), string(domain.ActionApproveClosure),
+	}).Order("problem_id, seq").Find(&events).Error; err != nil {
+		return nil, err
+	}
+	// The last approval, timed from the step before it that handed the
+	// request to the supervisor.
+	handed := map[int64]time.Time{}
+	for _, e := range events {
+		if e.Action == string(domain.ActionApproveClosure) {
+			if at, ok := handed[e.ProblemID]; ok {
+				r := out[e.ProblemID]
+				r.ReviewHours = e.At.Sub(at).Hours()
+				out[e.ProblemID] = r
+			}
+			continue
+		}
+		handed[e.ProblemID] = e.At
+	}
+	return out, nil
+}
+
 // ProblemStages returns the stage of each of ids that exists.
 func (s *Store) ProblemStages(ctx context.Context, ids []int64) (map[int64]domain.Stage, error) {
 	var rows []problemRow
@@ -85,6 +165,10 @@ func (s *Store) CreateLookback(ctx context.Context, lb domain.Lookback, idemKey 
 	row := lookbackRow{
 		Title: lb.Title, CampaignID: lb.CampaignID, Scope: string(mustJSON(lb.Scope)), Seed: lb.Seed,
 		DueDate: string(lb.DueDate), ReviewerIDs: joinIDs(lb.ReviewerIDs), CreatedBy: lb.CreatedBy, CreatedAt: s.Now(),
+		Population: int64(lb.Population),
+	}
+	if lb.Weights != nil {
+		row.Weights = string(mustJSON(lb.Weights))
 	}
 	if idemKey != "" {
 		row.IdemKey = &idemKey
@@ -262,10 +346,13 @@ func (s *Store) withProblems(ctx context.Context, rows []lookbackRow, visibleToU
 		lb := domain.Lookback{
 			ID: r.ID, Title: r.Title, CampaignID: r.CampaignID, Seed: r.Seed, DueDate: domain.Date(r.DueDate),
 			ReviewerIDs: splitIDs(r.ReviewerIDs), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
-			Problems: byLookback[r.ID],
+			Problems: byLookback[r.ID], Population: int(r.Population),
 		}
-		// The column holds what CreateLookback wrote with mustJSON.
+		// The columns hold what CreateLookback wrote with mustJSON.
 		_ = json.Unmarshal([]byte(r.Scope), &lb.Scope)
+		if r.Weights != "" {
+			_ = json.Unmarshal([]byte(r.Weights), &lb.Weights)
+		}
 		if lb.Problems == nil {
 			lb.Problems = []domain.LookbackProblem{}
 		}

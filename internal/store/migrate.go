@@ -92,6 +92,8 @@ func addedAfterLegacy(column string) bool {
 		"problems.reassignments", "problems.next_reassignment_id", // 00003
 		"campaigns.flag_policy": // 00004
 		return true
+	case "lookbacks.population", "lookbacks.weights": // 00005
+		return true
 	}
 	return false
 }
