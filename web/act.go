@@ -21,7 +21,9 @@ func (h *Handler) act(c *gin.Context, action domain.Action, fill func(*domain.Co
 	case problemID == 0 || domain.IsCode(err, domain.EInternal):
 		h.renderError(c, err) // a bad URL, or logged there: the form cannot help
 	case err != nil:
-		h.showProblem(c, problemID, httpx.StatusOf(domain.ErrorCode(err)), h.failed(c, form, err))
+		f := h.failed(c, form, err)
+		f.problemID = problemID
+		h.showRefused(c, problemID, c.PostForm("back"), httpx.StatusOf(domain.ErrorCode(err)), f)
 	default:
 		redirectDone(c, localPath(c.PostForm("back"), "/problems/"+itoa(problemID)), action)
 	}
@@ -65,6 +67,16 @@ func requestID(c *gin.Context, u domain.User, action domain.Action, cmd *domain.
 	}
 	cmd.RequestID = fmt.Sprintf("u%d:%s:web:%s", u.ID, action, rid)
 	return nil
+}
+
+// showRefused shows a refused form where it was sent from: the workbench
+// for its rows, else the problem page.
+func (h *Handler) showRefused(c *gin.Context, problemID int64, back string, status int, f *forms) {
+	if strings.HasPrefix(localPath(back, ""), "/workbench") {
+		h.showWorkbench(c, status, f)
+		return
+	}
+	h.showProblem(c, problemID, status, f)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"os"
 	"os/exec"
@@ -61,8 +62,9 @@ func newBrowser(t *testing.T, base string) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1366, 768),
 	}
-	// The whole browser test stays well under this.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// The whole browser test stays well under this (every screenshot is
+	// taken at two widths and checked by axe).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -100,6 +102,15 @@ func (b *browser) submit(scope, name string) int64 {
 	return resp.Status
 }
 
+// click clicks the visible element sel (a <summary> that opens a row's
+// forms, say).
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Click(css(sel), chromedp.NodeVisible)); err != nil {
+		b.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
 func (b *browser) set(sel, value string) {
 	b.t.Helper()
 	if err := chromedp.Do(b.ctx, chromedp.SetValue(css(sel), value)); err != nil {
@@ -109,7 +120,10 @@ func (b *browser) set(sel, value string) {
 
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(css(sel), chromedp.NodeVisible))
+	// Pages are rendered by then: waiting long only hides a missing element.
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(css(sel), chromedp.NodeVisible))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
@@ -161,15 +175,65 @@ func (b *browser) location() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
-// screenshot keeps the whole page as name.png.
+// The widths every page is looked at: an office desktop and a phone.
+var widths = []struct {
+	name          string
+	width, height int64
+}{{"desktop", 1366, 768}, {"phone", 390, 844}}
+
+// screenshot keeps the whole page at both widths, as name-desktop.png and
+// name-phone.png, and checks it with axe-core at each: a serious or
+// critical accessibility violation fails the test.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Fatalf("screenshot %s: %v", name, err)
+	for i, w := range widths {
+		if i > 0 {
+			if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
+				b.t.Fatalf("viewport %s: %v", w.name, err)
+			}
+		}
+		b.accessible(name + " (" + w.name + ")")
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			b.t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(b.shot, name+"-"+w.name+".png"), png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
 	}
-	if err := os.WriteFile(filepath.Join(b.shot, name+".png"), png, 0o644); err != nil {
-		b.t.Fatal(err)
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(widths[0].width, widths[0].height)); err != nil {
+		b.t.Fatalf("viewport: %v", err)
+	}
+}
+
+//go:embed testdata/axe/axe.min.js
+var axeSource string
+
+// accessible runs axe-core (from npm, testdata/axe) on the page for the
+// WCAG 2 A and AA rules and fails on any serious or critical violation,
+// naming the rule and the elements.
+func (b *browser) accessible(what string) {
+	b.t.Helper()
+	loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof window.axe !== "undefined"`))
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", what, err)
+	}
+	if !loaded {
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+			b.t.Fatalf("load axe on %s: %v", what, err)
+		}
+	}
+	const run = `(async () => {
+  const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]});
+  return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.slice(0, 5).map(n => n.target.join(" ")).join(", "));
+})()`
+	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](run, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", what, err)
+	}
+	if len(found) > 0 {
+		b.t.Errorf("accessibility of %s:\n%s", what, strings.Join(found, "\n"))
 	}
 }
 
@@ -222,7 +286,7 @@ func testBrowser(t *testing.T, e *env) {
 	b.login("ua")
 	b.screenshot("02-dashboard-unit")
 	b.wantStatus("workbench", b.open("/workbench"), 200)
-	if got := b.text(`#wb-execute`); !strings.Contains(got, e.p1.Title) || strings.Contains(got, e.p2.Title) {
+	if got := b.text(`#wb-progress`); !strings.Contains(got, e.p1.Title) || strings.Contains(got, e.p2.Title) {
 		t.Fatalf("workbench lists %q", got)
 	}
 	b.screenshot("03-workbench")
@@ -742,7 +806,7 @@ func testLookback(t *testing.T, e *env, b *browser) {
 
 	b.login("ua")
 	b.open("/workbench")
-	if got := b.text(`#wb-execute`); !strings.Contains(got, e.p1.Title) {
+	if got := b.text(`#wb-progress`); !strings.Contains(got, e.p1.Title) {
 		t.Fatalf("the reopened problem is not in the workbench: %q", got)
 	}
 	b.open(p1)

@@ -49,8 +49,9 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 			h.renderError(c, err)
 			return
 		}
-		f := &forms{name: name, values: values, err: h.errorText(h.langOf(c), err), keepID: domain.IsCode(err, domain.EUnavailable)}
-		h.showProblem(c, problemID, httpx.StatusOf(domain.ErrorCode(err)), f)
+		f := h.refusedForm(name, values, h.langOf(c), err)
+		f.problemID = problemID
+		h.showRefused(c, problemID, values.Get("back"), httpx.StatusOf(domain.ErrorCode(err)), f)
 	}
 	if c.Request.ContentLength > h.evidenceLimit+1<<20 {
 		c.Header("Connection", "close")
@@ -112,7 +113,7 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 		fail(err)
 		return
 	} else if !first {
-		redirectDone(c, back, "add_evidence") // a double submit: stored once
+		redirectDone(c, back, recordAddEvidence) // a double submit: stored once
 		return
 	}
 	if _, err := h.svc.AddEvidence(c.Request.Context(), u, in, h.evidenceLimit); err != nil {
@@ -120,5 +121,5 @@ func (h *Handler) evidenceUpload(c *gin.Context) {
 		fail(httpx.UploadError(err))
 		return
 	}
-	redirectDone(c, back, "add_evidence")
+	redirectDone(c, back, recordAddEvidence)
 }

@@ -23,12 +23,18 @@ func (h *Handler) evidenceWithdraw(c *gin.Context) {
 	}
 	name := "withdraw_evidence-" + itoa(id)
 	if err := formRequestID(c); err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showProblem(c, problemID, httpx.StatusOf(domain.ErrorCode(err)), f) }, name)
+		h.formFailed(c, err, func(f *forms) {
+			f.problemID = problemID
+			h.showRefused(c, problemID, c.PostForm("back"), httpx.StatusOf(domain.ErrorCode(err)), f)
+		}, name)
 		return
 	}
 	if _, err := h.svc.WithdrawEvidence(c.Request.Context(), currentUser(c), id); err != nil {
-		h.formFailed(c, err, func(f *forms) { h.showProblem(c, problemID, httpx.StatusOf(domain.ErrorCode(err)), f) }, name)
+		h.formFailed(c, err, func(f *forms) {
+			f.problemID = problemID
+			h.showRefused(c, problemID, c.PostForm("back"), httpx.StatusOf(domain.ErrorCode(err)), f)
+		}, name)
 		return
 	}
-	redirectDone(c, localPath(c.PostForm("back"), "/problems/"+itoa(problemID)), "withdraw_evidence")
+	redirectDone(c, localPath(c.PostForm("back"), "/problems/"+itoa(problemID)), recordWithdrawEvidence)
 }

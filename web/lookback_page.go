@@ -58,7 +58,18 @@ func (h *Handler) showLookback(c *gin.Context, id int64, status int, f *forms) {
 		h.renderError(c, err)
 		return
 	}
-	h.render(c, status, "lookback", &page{Title: lb.Title, Forms: f, Units: names, Data: v})
+	var ids []int64
+	for _, it := range v.Items {
+		for _, ev := range it.LP.Material {
+			ids = append(ids, ev.ActorID)
+		}
+	}
+	people, err := h.svc.DisplayNames(ctx, ids)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	h.render(c, status, "lookback", &page{Title: lb.Title, Forms: f, Units: names, People: people, Data: v})
 }
 
 // lookbackAct sends a look-back action on the problem in the path through

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,6 +19,9 @@ type problemView struct {
 	Campaign domain.Campaign
 	Progress []domain.ProgressEntry
 	Events   []domain.Event
+	// Records is the 办理记录: the workflow's events with the evidence
+	// uploads and withdrawals between them, oldest first.
+	Records []domain.Event
 	// Entered is when the problem first entered each stage it reached.
 	Entered map[domain.Stage]time.Time
 	// Sent back is the latest return (a plan or closure rejected or
@@ -233,6 +237,7 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 		return
 	}
 	v.DismissFlags = u.Role == domain.RoleDiscipline || u.Role == domain.RoleSupervisor
+	v.Records = withEvidence(v.Events, evidence)
 	if v.Outcomes, err = h.svc.ListOutcomes(ctx, u, id); err != nil {
 		h.renderError(c, err)
 		return
@@ -255,7 +260,54 @@ func (h *Handler) showProblem(c *gin.Context, id int64, status int, f *forms) {
 			return
 		}
 	}
-	h.render(c, status, "problem_detail", &page{Title: p.Title, Forms: f, Units: names, Data: v})
+	people, err := h.svc.DisplayNames(ctx, peopleOf(v.Records, v.Progress))
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	h.render(c, status, "problem_detail", &page{Title: p.Title, Forms: f, Units: names, People: people, Data: v})
+}
+
+// The 办理记录's entries for evidence, named like the web's own actions
+// (their labels are action.add_evidence and action.withdraw_evidence).
+const (
+	recordAddEvidence      domain.Action = "add_evidence"
+	recordWithdrawEvidence domain.Action = "withdraw_evidence"
+)
+
+// withEvidence merges evidence uploads and withdrawals into the event log,
+// so the 办理记录 shows who added or withdrew which file when. Evidence is
+// kept outside the workflow's log (an upload is not a decision), hence the
+// merge at display time.
+func withEvidence(events []domain.Event, evidence []domain.Evidence) []domain.Event {
+	out := make([]domain.Event, 0, len(events)+len(evidence))
+	out = append(out, events...)
+	for _, e := range evidence {
+		what := e.Title
+		if e.OriginalName != "" {
+			what += "（" + e.OriginalName + "）"
+		}
+		out = append(out, domain.Event{ProblemID: e.ProblemID, Action: recordAddEvidence, ActorID: e.UploadedBy,
+			ActorName: e.UploaderName, ActorRole: domain.RoleUnit, MeasureID: e.MeasureID, Reason: what, At: e.CreatedAt})
+		if e.Withdrawn {
+			out = append(out, domain.Event{ProblemID: e.ProblemID, Action: recordWithdrawEvidence, ActorID: e.UploadedBy,
+				ActorName: e.UploaderName, ActorRole: domain.RoleUnit, MeasureID: e.MeasureID, Reason: what, At: e.WithdrawnAt})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}
+
+// peopleOf lists the users a problem page names.
+func peopleOf(records []domain.Event, progress []domain.ProgressEntry) []int64 {
+	ids := make([]int64, 0, len(records)+len(progress))
+	for _, ev := range records {
+		ids = append(ids, ev.ActorID)
+	}
+	for _, pr := range progress {
+		ids = append(ids, pr.UserID)
+	}
+	return ids
 }
 
 // lookbackOf reads the look-back under way from the event log: the

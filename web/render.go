@@ -36,7 +36,19 @@ type page struct {
 	Units map[int64]string
 	// Unread is the user's unread notification count, for the nav badge.
 	Unread int64
+	// People names users by ID (display names), for the records a page
+	// shows; Person falls back to the name stored with the record.
+	People map[int64]string
 	Data   any
+}
+
+// Person is the display name of user id, or fallback (the login stored
+// with an old record) when the user is unknown.
+func (p *page) Person(id int64, fallback string) string {
+	if name, ok := p.People[id]; ok {
+		return name
+	}
+	return fallback
 }
 
 // forms is the input of the one form that failed, so that its page shows
@@ -45,6 +57,13 @@ type forms struct {
 	name   string
 	values url.Values
 	err    string
+	// problemID is the problem the refused form acted on (0: not a
+	// problem's form). Pages listing several problems (the workbench) hold
+	// forms of the same name for each; only that problem's show the refusal.
+	problemID int64
+	// field is the input the refusal is about ("" for the form as a
+	// whole): the page marks it and puts the message beside it.
+	field string
 	// keepID keeps the failed form's request ID: after "unavailable" the
 	// same click may already have been applied, and resubmitting with the
 	// same ID applies it at most once.
@@ -75,6 +94,54 @@ func (f *forms) Err(name string) string {
 	return f.err
 }
 
+// For narrows the failed form to problem id's forms: nil (no refusal, a
+// new request ID) for another problem's form of the same name.
+func (f *forms) For(id int64) *forms {
+	if f == nil || (f.problemID != 0 && f.problemID != id) {
+		return nil
+	}
+	return f
+}
+
+// Failed is the refusal's message, "" when no form failed: the top of the
+// page repeats it, so a refusal is never only far below.
+func (f *forms) Failed() string {
+	if f == nil {
+		return ""
+	}
+	return f.err
+}
+
+// Name is the failed form's name (its data-form), Field the input the
+// refusal is about.
+func (f *forms) Name() string {
+	if f == nil {
+		return ""
+	}
+	return f.name
+}
+
+func (f *forms) Field() string {
+	if f == nil {
+		return ""
+	}
+	return f.field
+}
+
+// Open reports whether one of the forms named prefix-id failed, so that a
+// collapsed row or <details> holding it opens with its message.
+func (f *forms) Open(id int64, prefixes ...string) bool {
+	if f == nil {
+		return false
+	}
+	for _, p := range prefixes {
+		if f.name == p+"-"+itoa(id) {
+			return true
+		}
+	}
+	return false
+}
+
 // RID returns the request ID the form carries: a new one per rendering, so
 // a double submit of one rendered form is applied once.
 func (f *forms) RID(name string) string {
@@ -89,10 +156,16 @@ func (f *forms) RID(name string) string {
 // failed returns the forms state of a refused form.
 func (h *Handler) failed(c *gin.Context, name string, err error) *forms {
 	_ = c.Request.ParseForm()
-	return &forms{
-		name: name, values: c.Request.PostForm, err: h.errorText(h.langOf(c), err),
-		keepID: domain.IsCode(err, domain.EUnavailable),
+	return h.refusedForm(name, c.Request.PostForm, h.langOf(c), err)
+}
+
+// refusedForm is the state of form name refused with err, keeping values.
+func (h *Handler) refusedForm(name string, values url.Values, l *lang, err error) *forms {
+	f := &forms{name: name, values: values, err: h.errorText(l, err), keepID: domain.IsCode(err, domain.EUnavailable)}
+	if e := domain.AsError(err); e != nil {
+		f.field = e.Field
 	}
+	return f
 }
 
 // errorText is the message shown for err: a keyed refusal in the page's
@@ -288,11 +361,16 @@ func (h *Handler) notFound(c *gin.Context) {
 
 // redirect answers a successful POST: back to a page, noting what was done.
 func redirectDone(c *gin.Context, to string, action domain.Action) {
+	path, fragment, hasFragment := strings.Cut(to, "#")
 	sep := "?"
-	if strings.Contains(to, "?") {
+	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	c.Redirect(http.StatusSeeOther, to+sep+"done="+url.QueryEscape(string(action)))
+	to = path + sep + "done=" + url.QueryEscape(string(action))
+	if hasFragment {
+		to += "#" + fragment // back to the row the form was on
+	}
+	c.Redirect(http.StatusSeeOther, to)
 }
 
 // pathID reads a positive integer path parameter.

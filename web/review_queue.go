@@ -60,7 +60,18 @@ func (h *Handler) reviewQueue(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "review_queue", &page{Title: h.langOf(c).T("rq.title"), Units: names, Data: reviewView{Items: items, Overdue: overdue}})
+	var ids []int64
+	for _, r := range reviews {
+		for _, e := range r.Evidence {
+			ids = append(ids, e.UploadedBy)
+		}
+	}
+	people, err := h.svc.DisplayNames(ctx, ids)
+	if err != nil {
+		h.renderError(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "review_queue", &page{Title: h.langOf(c).T("rq.title"), Units: names, People: people, Data: reviewView{Items: items, Overdue: overdue}})
 }
 
 // reviewView is the supervisor's queue: closure requests to decide, and

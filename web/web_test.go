@@ -504,12 +504,14 @@ func findCookie(resp *http.Response, name string) *http.Cookie {
 	return nil
 }
 
-// artifactsDir is where screenshots go: $RECTIFY_ARTIFACTS_DIR, else
-// artifacts/web at the repository root (git-ignored).
+// artifactsDir is where screenshots go: $RECTIFY_ARTIFACTS_DIR, else a new
+// temporary directory that outlives the test (its log names it).
 func artifactsDir(t *testing.T) string {
 	dir := os.Getenv("RECTIFY_ARTIFACTS_DIR")
 	if dir == "" {
-		dir = filepath.Join("..", "artifacts", "web")
+		tmp, err := os.MkdirTemp("", "rectify-web-"+strings.ReplaceAll(t.Name(), "/", "-")+"-")
+		must(t, err)
+		dir = tmp
 	}
 	must(t, os.MkdirAll(dir, 0o755))
 	abs, err := filepath.Abs(dir)

@@ -487,6 +487,21 @@ func (s *Service) UnitMembers(ctx context.Context) ([]domain.User, error) {
 // Users lists every account, for the admin pages.
 func (s *Service) Users(ctx context.Context) ([]domain.User, error) { return s.store.ListUsers(ctx) }
 
+// DisplayNames names the people behind user IDs (events, progress reports,
+// evidence): a page shows 张三, not the login zhangsan. Duplicates and zero
+// IDs are ignored.
+func (s *Service) DisplayNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	seen := make(map[int64]bool, len(ids))
+	var uniq []int64
+	for _, id := range ids {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	return s.store.DisplayNames(ctx, uniq)
+}
+
 // Campaigns lists every campaign.
 func (s *Service) Campaigns(ctx context.Context) ([]domain.Campaign, error) {
 	return s.store.ListCampaigns(ctx)

@@ -114,3 +114,23 @@ func (r userRow) toDomain() domain.User {
 		UnitID: r.UnitID, Email: r.Email, Disabled: r.Disabled, CreatedAt: r.CreatedAt, UnitRole: domain.UnitRole(r.UnitRole),
 	}
 }
+
+// DisplayNames maps the given user IDs to their display names, so pages
+// name people as colleagues know them rather than by login. Unknown IDs
+// are left out.
+func (s *Store) DisplayNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	names := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var rows []userRow
+	if err := s.reader(ctx).Select("id", "display_name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.DisplayName != "" {
+			names[r.ID] = r.DisplayName
+		}
+	}
+	return names, nil
+}

@@ -125,15 +125,20 @@ function initUploads(root) {
       });
       xhr.addEventListener("load", function () {
         if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL) {
-          // Stored: the server's redirect, as after a plain post.
-          window.location.assign(xhr.responseURL);
+          // Stored: the server's redirect, as after a plain post, back to
+          // the row the form was on (XHR drops the redirect's fragment).
+          var back = form.querySelector("input[name=back]");
+          var at = back ? back.value.indexOf("#") : -1;
+          window.location.assign(xhr.responseURL + (at >= 0 ? back.value.slice(at) : ""));
           return;
         }
         // Refused: the page that answered shows the message and the input.
         var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
         document.title = doc.title;
         document.body.replaceWith(document.adoptNode(doc.body));
+        initMenu();
         init(document);
+        initRefusal();
       });
       xhr.addEventListener("error", function () {
         text.textContent = form.dataset.failed || "";
@@ -149,7 +154,44 @@ function init(root) {
   initUploads(root);
 }
 
+// initRefusal brings a refused form into view: the page repeats the
+// message at its top (#refusal); here the field it is about is marked,
+// gets the message beside it, and takes the focus, so the refusal is never
+// only somewhere off-screen.
+function initRefusal() {
+  var summary = document.getElementById("refusal");
+  if (!summary) {
+    return;
+  }
+  // The message sits in the refused form (a page may hold forms of the
+  // same name for several problems).
+  var message = document.getElementById("form-error");
+  var form = message ? message.closest("form") : null;
+  if (!form || !message) {
+    return;
+  }
+  var details = form.closest("details");
+  if (details) {
+    details.open = true;
+  }
+  var field = summary.dataset.field ? form.querySelector('[name="' + summary.dataset.field + '"]') : null;
+  if (field) {
+    field.setAttribute("aria-invalid", "true");
+    var beside = document.createElement("span");
+    beside.className = "field-error";
+    beside.id = "field-error";
+    beside.textContent = message.textContent;
+    field.setAttribute("aria-describedby", beside.id);
+    field.insertAdjacentElement("afterend", beside);
+    field.focus({ preventScroll: true });
+  } else {
+    message.focus({ preventScroll: true });
+  }
+  form.scrollIntoView({ block: "center" });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   initMenu();
+  initRefusal();
   init(document);
 });
