@@ -90,6 +90,8 @@ func addedAfterLegacy(column string) bool {
 	case "users.unit_role", "campaigns.endorse_closure", "problems.assignment", "measures.handler_id", "measures.handler_name",
 		"problems.reassignments", "problems.next_reassignment_id": // 00003
 		return true
+	case "users.must_change_password": // 00006
+		return true
 	}
 	return false
 }
