@@ -339,8 +339,10 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 // the campaign's closed problems, which stays open for them to conclude.
 func (l *loader) lookBack(ctx context.Context, campaignID int64) error {
 	_, err := l.svc.StartLookback(ctx, l.users["discipline"], domain.NewLookback{
-		Title:   "巡视整改销号问题回头看",
-		Scope:   domain.LookbackScope{CampaignID: campaignID},
+		Title: "巡视整改销号问题回头看",
+		// Every closed problem: a sample of all of them, as the scope of a
+		// whole campaign takes a unit or a sample.
+		Scope:   domain.LookbackScope{CampaignID: campaignID, Sample: &domain.LookbackSample{Percent: 100, Seed: 1}},
 		DueDate: domain.DateOf(time.Now()).AddDays(20),
 	}, "demo:lookback")
 	return err
