@@ -156,6 +156,8 @@ func (s *Server) routes() {
 	authed.POST("/me/password", s.changePassword)
 	authed.POST("/users/:id/disable", s.disableUser)
 	authed.POST("/users/:id/enable", s.enableUser)
+	authed.PATCH("/users/:id", s.updateUser)
+	authed.POST("/users/:id/password-reset", s.resetPassword)
 }
 
 // authenticate resolves the bearer token to a user, or answers 401.
@@ -176,10 +178,22 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	if !passwordChangeRoutes[c.Request.Method+" "+c.FullPath()] {
+		if err := service.PasswordChangeRequired(u); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
 	c.Set("user", u)
 	c.Set("token", token)
 	logging.FromContext(c.Request.Context()).SetUser(u.ID)
 	c.Next()
+}
+
+// passwordChangeRoutes are what a user whose password an admin reset may
+// still call: who am I, the change itself, signing out.
+var passwordChangeRoutes = map[string]bool{
+	"GET /api/v1/me": true, "POST /api/v1/me/password": true, "POST /api/v1/auth/logout": true,
 }
 
 // currentUser is the user authenticate found.

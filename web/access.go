@@ -76,6 +76,12 @@ var routeAccess = map[string]httpx.Access{
 	"POST /campaigns/:id/import":           httpx.Planners,
 	"POST /admin/units":                    httpx.AdminOnly,
 	"POST /admin/users":                    httpx.AdminOnly,
+	"POST /admin/users/:id":                httpx.AdminOnly,
+	"POST /admin/users/:id/disable":        httpx.AdminOnly,
+	"POST /admin/users/:id/enable":         httpx.AdminOnly,
+	"POST /admin/users/:id/password-reset": httpx.AdminOnly,
+	"GET /account/password":                httpx.Own,
+	"POST /account/password":               httpx.Own,
 	"POST /campaigns":                      httpx.Planners,
 	"POST /campaigns/:id/problems":         httpx.Planners,
 }

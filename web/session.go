@@ -97,7 +97,19 @@ func (h *Handler) requireUser(c *gin.Context) {
 		h.renderError(c, err)
 		return
 	}
+	// After an admin's reset, the new password comes first.
+	if u.MustChangePassword && !passwordChangeRoutes[c.Request.Method+" "+c.FullPath()] {
+		c.Redirect(http.StatusSeeOther, "/account/password")
+		c.Abort()
+		return
+	}
 	c.Next()
+}
+
+// passwordChangeRoutes are the pages a user whose password an admin reset
+// may still use.
+var passwordChangeRoutes = map[string]bool{
+	"GET /account/password": true, "POST /account/password": true, "POST /logout": true,
 }
 
 func (h *Handler) toLogin(c *gin.Context) {

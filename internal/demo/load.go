@@ -75,6 +75,7 @@ func Load(ctx context.Context, svc *service.Service, st *store.Store, password s
 			return fmt.Errorf("demo problem %d: %w", rp.Number, err)
 		}
 	}
+	fates := chooseFates(doc.Problems)
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	errs := make([]error, len(doc.Problems))
@@ -84,7 +85,7 @@ func Load(ctx context.Context, svc *service.Service, st *store.Store, password s
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			errs[i] = l.walk(ctx, problems[i], rp)
+			errs[i] = l.walk(ctx, problems[i], rp, fates[rp.Number])
 		}()
 	}
 	wg.Wait()
@@ -92,6 +93,9 @@ func Load(ctx context.Context, svc *service.Service, st *store.Store, password s
 		if err != nil {
 			return fmt.Errorf("demo problem %d: %w", doc.Problems[i].Number, err)
 		}
+	}
+	if err := l.lookBack(ctx, campaignID); err != nil {
+		return fmt.Errorf("demo look-back: %w", err)
 	}
 	logger.Info("demo campaign loaded", slog.Int64("campaign_id", campaignID),
 		slog.Int("problems", len(doc.Problems)), slog.Duration("took", time.Since(start)))
@@ -181,8 +185,62 @@ func longTerm(title string) bool {
 	return strings.Contains(title, "长效") || strings.Contains(title, "常态")
 }
 
-// walk takes a problem through the workflow as far as the report says.
-func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Problem) error {
+// fate is where the demo leaves a problem, beyond what the report says, so
+// that every queue has something in it: the supervisor's (verify), the
+// unit's returned work, the leaders' extension requests.
+type fate int
+
+const (
+	fateAsReported fate = iota // closed if the report says completed, else in execute
+	fateVerify                 // closure requested and endorsed, awaiting the supervisor
+	fateReturned               // closure rejected by the supervisor with a reason
+	fateExtension              // an extension request awaiting the leaders
+)
+
+// chooseFates gives the first three problems still in progress that have a
+// measure with a deadline the fates verify, returned and extension.
+func chooseFates(problems []reporttext.Problem) map[int]fate {
+	fates := map[int]fate{}
+	next := []fate{fateVerify, fateReturned, fateExtension}
+	for _, rp := range problems {
+		if len(next) == 0 {
+			break
+		}
+		if rp.Status == reporttext.StatusCompleted || len(rp.Measures) == 0 {
+			continue
+		}
+		for _, m := range rp.Measures {
+			if !longTerm(m.Title) {
+				fates[rp.Number] = next[0]
+				next = next[1:]
+				break
+			}
+		}
+	}
+	return fates
+}
+
+// deadlineOffset spreads the deadlines of problems in progress, in days
+// from today: every seventh problem's first measure falls due today and
+// another's in two days (yellow now: within the default three-day warning
+// window, and today's turns red at midnight China time), the rest over the
+// coming months. A deadline cannot be set in the past: the plan rules
+// refuse it, so red lights appear as the demo ages, not at load.
+func deadlineOffset(number, measure int, completed bool) int {
+	if !completed && measure == 0 {
+		switch number % 7 {
+		case 0:
+			return 0
+		case 3:
+			return 2
+		}
+	}
+	return 30 + 15*(measure%6) + number
+}
+
+// walk takes a problem through the workflow as far as the report says, or
+// as far as its fate.
+func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Problem, f fate) error {
 	var err error
 	lead := leadUnit(rp.Title)
 	leadUser := l.users[lead.username]
@@ -200,7 +258,7 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 		in := domain.MeasureInput{
 			Title: m.Title, Kind: domain.KindDeadline, LeadUnitID: plan.LeadUnitID,
 			ResponsibleLeader: "分管厅领导",
-			Deadline:          domain.DateOf(time.Now()).AddDays(30 + 15*(i%6) + rp.Number),
+			Deadline:          domain.DateOf(time.Now()).AddDays(deadlineOffset(rp.Number, i, rp.Status == reporttext.StatusCompleted || f != fateAsReported)),
 		}
 		if longTerm(m.Title) {
 			in.Kind, in.Deadline = domain.KindLongTerm, ""
@@ -221,7 +279,7 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 			return err
 		}
 	}
-	completed := rp.Status == reporttext.StatusCompleted
+	completed := rp.Status == reporttext.StatusCompleted || f == fateVerify || f == fateReturned
 	for i, m := range p.Measures {
 		text := strings.TrimSpace(rp.Measures[i].Text)
 		if text == "" {
@@ -240,6 +298,17 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 			return err
 		}
 	}
+	if f == fateExtension {
+		for _, m := range p.Measures {
+			if m.Kind != domain.KindLongTerm {
+				return step(fmt.Sprintf("extension-%d", m.ID), leadUser, domain.Command{
+					Action: domain.ActionRequestExtension, MeasureID: m.ID, Deadline: m.Deadline.AddDays(60),
+					Text: "涉及多部门联合发文，需待省有关部门会签后印发，申请延期两个月",
+				})
+			}
+		}
+		return nil
+	}
 	if !completed {
 		return nil
 	}
@@ -256,7 +325,27 @@ func (l *loader) walk(ctx context.Context, p domain.Problem, rp reporttext.Probl
 			return err
 		}
 	}
+	switch f {
+	case fateVerify:
+		return nil
+	case fateReturned:
+		return step("closure-reject", l.users["supervisor"], domain.Command{Action: domain.ActionRejectClosure,
+			Text: "佐证材料不够充分：请补充制度文件正式印发稿和落实情况的数据说明后再申请销号"})
+	}
 	return step("closure-approve", l.users["supervisor"], domain.Command{Action: domain.ActionApproveClosure, Text: "佐证材料齐全,同意销号"})
+}
+
+// lookBack has the discipline group start, once, a look-back (回头看) of
+// the campaign's closed problems, which stays open for them to conclude.
+func (l *loader) lookBack(ctx context.Context, campaignID int64) error {
+	_, err := l.svc.StartLookback(ctx, l.users["discipline"], domain.NewLookback{
+		Title: "巡视整改销号问题回头看",
+		// Every closed problem: a sample of all of them, as the scope of a
+		// whole campaign takes a unit or a sample.
+		Scope:   domain.LookbackScope{CampaignID: campaignID, Sample: &domain.LookbackSample{Percent: 100, Seed: 1}},
+		DueDate: domain.DateOf(time.Now()).AddDays(20),
+	}, "demo:lookback")
+	return err
 }
 
 func (l *loader) findOrCreate(ctx context.Context, campaignID int64, rp reporttext.Problem) (domain.Problem, error) {

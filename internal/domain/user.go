@@ -41,10 +41,14 @@ type User struct {
 	Role        Role   `json:"role"`
 	UnitID      int64  `json:"unit_id,omitempty"`
 	// UnitRole is a unit user's place in the unit: head or staff.
-	UnitRole  UnitRole  `json:"unit_role,omitempty"`
-	Email     string    `json:"email,omitempty"`
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
+	UnitRole UnitRole `json:"unit_role,omitempty"`
+	Email    string   `json:"email,omitempty"`
+	Disabled bool     `json:"disabled"`
+	// MustChangePassword is set when an admin resets the password: until
+	// the user chooses a new one, only the change-password page and API
+	// answer.
+	MustChangePassword bool      `json:"must_change_password"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 // Actor is who performs an action, as carried into workflows.
@@ -92,18 +96,9 @@ func (n *NewUser) Validate() error {
 		return Errorf(EInvalid, "username must be at most 64 characters without spaces or slashes").WithKey("username_invalid").WithField("username")
 	case n.Password == "":
 		return Errorf(EInvalid, "password is required").WithKey("field_required", "field", "password").WithField("password")
-	case !n.Role.Valid():
-		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit").WithKey("role_invalid").WithField("role")
-	case n.Role == RoleUnit && n.UnitID == 0:
-		return Errorf(EInvalid, "a unit user needs unit_id").WithKey("user_unit_required").WithField("unit_id")
-	case n.Role != RoleUnit && n.UnitID != 0:
-		return Errorf(EInvalid, "only unit users belong to a unit").WithKey("user_unit_not_allowed").WithField("unit_id")
-	case n.Role == RoleUnit && n.UnitRole != "" && !n.UnitRole.Valid(), n.Role != RoleUnit && n.UnitRole != "":
-		return Errorf(EInvalid, "unit_role must be head or staff, for unit users only").WithKey("unit_role_invalid").WithField("unit_role")
-	case len([]rune(n.DisplayName)) > MaxNameLen:
-		return Errorf(EInvalid, "display_name is too long").WithKey("field_too_long", "field", "display_name", "max", MaxNameLen).WithField("display_name")
-	case n.Email != "" && (len(n.Email) > 320 || !strings.Contains(n.Email, "@") || strings.ContainsAny(n.Email, " \t\r\n<>,;")):
-		return Errorf(EInvalid, "email %q is not an address", n.Email).WithKey("email_invalid", "value", n.Email).WithField("email")
+	}
+	if err := validateProfile(n.Role, n.UnitID, n.UnitRole, n.DisplayName, n.Email); err != nil {
+		return err
 	}
 	if err := ValidatePassword(n.Username, n.Password); err != nil {
 		return err
@@ -117,6 +112,73 @@ func (n *NewUser) Validate() error {
 	return nil
 }
 
+// validateProfile checks what an admin sets on a user besides the username
+// and the password, the same at creation and on an edit.
+func validateProfile(role Role, unitID int64, unitRole UnitRole, displayName, email string) error {
+	switch {
+	case !role.Valid():
+		return Errorf(EInvalid, "role must be one of admin, leader, supervisor, discipline, unit").WithKey("role_invalid").WithField("role")
+	case role == RoleUnit && unitID == 0:
+		return Errorf(EInvalid, "a unit user needs unit_id").WithKey("user_unit_required").WithField("unit_id")
+	case role != RoleUnit && unitID != 0:
+		return Errorf(EInvalid, "only unit users belong to a unit").WithKey("user_unit_not_allowed").WithField("unit_id")
+	case role == RoleUnit && unitRole != "" && !unitRole.Valid(), role != RoleUnit && unitRole != "":
+		return Errorf(EInvalid, "unit_role must be head or staff, for unit users only").WithKey("unit_role_invalid").WithField("unit_role")
+	case len([]rune(displayName)) > MaxNameLen:
+		return Errorf(EInvalid, "display_name is too long").WithKey("field_too_long", "field", "display_name", "max", MaxNameLen).WithField("display_name")
+	case email != "" && (len(email) > 320 || !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\r\n<>,;")):
+		return Errorf(EInvalid, "email %q is not an address", email).WithKey("email_invalid", "value", email).WithField("email")
+	}
+	return nil
+}
+
+// UserEdit is an admin's change to a user's profile: nil fields stay as
+// they are. The username and the password are not edited here.
+type UserEdit struct {
+	DisplayName *string
+	Role        *Role
+	UnitID      *int64
+	UnitRole    *UnitRole
+	Email       *string
+}
+
+// Apply returns u with the edit applied and checked as creation checks
+// the same fields. A user moved out of the unit role leaves its unit; a
+// unit user without a unit role becomes staff.
+func (e UserEdit) Apply(u User) (User, error) {
+	if e.DisplayName != nil {
+		u.DisplayName = strings.TrimSpace(*e.DisplayName)
+		if u.DisplayName == "" {
+			u.DisplayName = u.Username
+		}
+	}
+	if e.Role != nil {
+		u.Role = *e.Role
+	}
+	if e.UnitID != nil {
+		u.UnitID = *e.UnitID
+	}
+	if e.UnitRole != nil {
+		u.UnitRole = *e.UnitRole
+	}
+	if e.Email != nil {
+		u.Email = strings.TrimSpace(*e.Email)
+	}
+	if u.Role != RoleUnit && e.UnitID == nil {
+		u.UnitID = 0
+	}
+	if u.Role != RoleUnit && e.UnitRole == nil {
+		u.UnitRole = ""
+	}
+	if err := validateProfile(u.Role, u.UnitID, u.UnitRole, u.DisplayName, u.Email); err != nil {
+		return User{}, err
+	}
+	if u.Role == RoleUnit && u.UnitRole == "" {
+		u.UnitRole = UnitStaff
+	}
+	return u, nil
+}
+
 // ValidateUnitName checks a unit name and returns it trimmed.
 func ValidateUnitName(name string) (string, error) {
 	name = strings.TrimSpace(name)
@@ -126,4 +188,11 @@ func ValidateUnitName(name string) (string, error) {
 		return "", Errorf(EInvalid, "name is too long (at most %d characters)", MaxNameLen).WithKey("field_too_long", "field", "name", "max", MaxNameLen).WithField("name")
 	}
 	return name, nil
+}
+
+// PasswordReset is what an admin's password reset answers: the user, and
+// the temporary password when the system made one (shown this once).
+type PasswordReset struct {
+	User              User   `json:"user"`
+	TemporaryPassword string `json:"temporary_password,omitempty"`
 }

@@ -149,3 +149,69 @@ func (s *Service) SetUserDisabled(ctx context.Context, u domain.User, userID int
 	}
 	return s.store.SetUserDisabled(ctx, userID, disabled)
 }
+
+// UpdateUser changes a user's display name, role, unit, unit role or email
+// (admin), checked as creation checks them. The last enabled admin cannot
+// be moved out of the admin role.
+func (s *Service) UpdateUser(ctx context.Context, u domain.User, userID int64, edit domain.UserEdit) (domain.User, error) {
+	if err := domain.RequireRole(u, "manage users", domain.RoleAdmin); err != nil {
+		return domain.User{}, err
+	}
+	return s.store.UpdateUser(ctx, userID, edit)
+}
+
+// ResetPassword sets a user's password (admin): the one given, checked by
+// the password rules, or with none a generated temporary one answered this
+// once. The user must choose a new password at the next sign-in, and every
+// session of the user ends.
+func (s *Service) ResetPassword(ctx context.Context, u domain.User, userID int64, password string) (domain.PasswordReset, error) {
+	if err := domain.RequireRole(u, "reset passwords", domain.RoleAdmin); err != nil {
+		return domain.PasswordReset{}, err
+	}
+	target, err := s.store.User(ctx, userID)
+	if err != nil {
+		return domain.PasswordReset{}, err
+	}
+	var generated string
+	if password == "" {
+		if generated, err = temporaryPassword(target.Username); err != nil {
+			return domain.PasswordReset{}, err
+		}
+		password = generated
+	} else if err := domain.ValidatePassword(target.Username, password); err != nil {
+		return domain.PasswordReset{}, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return domain.PasswordReset{}, err
+	}
+	target, err = s.store.ResetPassword(ctx, userID, hash)
+	if err != nil {
+		return domain.PasswordReset{}, err
+	}
+	return domain.PasswordReset{User: target, TemporaryPassword: generated}, nil
+}
+
+// temporaryPassword draws random passwords until one meets the password
+// rules (a draw of letters only is rare but possible).
+func temporaryPassword(username string) (string, error) {
+	for {
+		p, err := auth.RandomPassword()
+		if err != nil {
+			return "", err
+		}
+		if domain.ValidatePassword(username, p) == nil {
+			return p, nil
+		}
+	}
+}
+
+// PasswordChangeRequired refuses every request of a user who must change
+// the password first, except those allowed (the change itself, who am I,
+// signing out).
+func PasswordChangeRequired(u domain.User) error {
+	if !u.MustChangePassword {
+		return nil
+	}
+	return domain.Errorf(domain.EForbidden, "choose a new password first (an admin reset it)").WithKey("password_change_required")
+}

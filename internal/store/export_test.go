@@ -81,31 +81,29 @@ func MigrationVersion(databaseURL, sqlitePath string) (int64, error) {
 	return v, err
 }
 
-// MigrationCount is the last migration the binary embeds per database.
+// MigrationCount is the version of the last migration the binary embeds
+// (the same for both databases): numbers may skip one that another branch
+// holds, so it is the highest number, not how many files there are.
 func MigrationCount(t *testing.T) int64 {
 	t.Helper()
-	pg, err := fs.Glob(migrationFiles, "migrations/postgres/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lite, err := fs.Glob(migrationFiles, "migrations/sqlite/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pg) != len(lite) {
-		t.Fatalf("%d PostgreSQL migrations, %d SQLite ones: each change needs both", len(pg), len(lite))
-	}
-	// The highest version, not the count: branches take their numbers in
-	// advance, so one branch alone may skip another's.
-	var head int64
-	for _, f := range pg {
-		v, err := strconv.ParseInt(strings.SplitN(path.Base(f), "_", 2)[0], 10, 64)
+	var head [2]int64
+	for i, dir := range []string{"postgres", "sqlite"} {
+		files, err := fs.Glob(migrationFiles, "migrations/"+dir+"/*.sql")
 		if err != nil {
-			t.Fatalf("migration %s: %v", f, err)
+			t.Fatal(err)
 		}
-		head = max(head, v)
+		for _, f := range files {
+			n, err := strconv.ParseInt(strings.SplitN(path.Base(f), "_", 2)[0], 10, 64)
+			if err != nil {
+				t.Fatalf("migration %s: the name does not start with its number", f)
+			}
+			head[i] = max(head[i], n)
+		}
 	}
-	return head
+	if head[0] != head[1] {
+		t.Fatalf("the last PostgreSQL migration is %d, the last SQLite one %d: each change needs both", head[0], head[1])
+	}
+	return head[0]
 }
 
 func openRaw(databaseURL, sqlitePath string) (*gorm.DB, error) {

@@ -94,6 +94,8 @@ func addedAfterLegacy(column string) bool {
 		return true
 	case "lookbacks.population", "lookbacks.weights": // 00005
 		return true
+	case "users.must_change_password": // 00006
+		return true
 	}
 	return false
 }

@@ -25,6 +25,8 @@ type userRow struct {
 	CreatedAt    time.Time
 	// UnitRole is a unit user's head or staff (issue 15).
 	UnitRole string `gorm:"size:8;not null;default:''"`
+	// MustChangePassword: an admin reset the password (issue 16).
+	MustChangePassword bool `gorm:"not null;default:false"`
 }
 
 func (userRow) TableName() string { return "users" }

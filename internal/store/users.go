@@ -112,6 +112,7 @@ func (r userRow) toDomain() domain.User {
 	return domain.User{
 		ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Role: domain.Role(r.Role),
 		UnitID: r.UnitID, Email: r.Email, Disabled: r.Disabled, CreatedAt: r.CreatedAt, UnitRole: domain.UnitRole(r.UnitRole),
+		MustChangePassword: r.MustChangePassword,
 	}
 }
 
