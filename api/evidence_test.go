@@ -182,6 +182,10 @@ func TestEvidence(t *testing.T) {
 		if n := count(); n != before+3 {
 			t.Fatalf("%d evidence rows, want %d", n, before+3)
 		}
+		// Out of the way of the closure review below.
+		fa.Must(t, 200, "POST", "/api/v1/evidence/"+id(first.ID)+"/withdraw", nil)
+		fa.Must(t, 200, "POST", "/api/v1/evidence/"+id(other.ID)+"/withdraw", nil)
+		fa2.Must(t, 200, "POST", "/api/v1/evidence/"+id(byOther.ID)+"/withdraw", nil)
 	})
 
 	t.Run("FieldsInAnyOrder", func(t *testing.T) {
