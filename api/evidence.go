@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -27,6 +28,14 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	if in.MeasureID, err = pathID(c, "mid"); err != nil {
 		s.renderError(c, err)
 		return
+	}
+	// An upload is not idempotent: a retry with the same Idempotency-Key
+	// (from any replica, within a day) answers the evidence the first made.
+	if key, err := idempotencyKey(c); err != nil {
+		s.renderError(c, err)
+		return
+	} else if key != "" {
+		in.RequestKey = fmt.Sprintf("api:u%d:evidence:%d:%d:%s", currentUser(c).ID, in.ProblemID, in.MeasureID, key)
 	}
 	// The body may be at most the file limit plus room for the other fields.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.evidenceLimit+1<<20)

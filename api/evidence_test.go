@@ -19,8 +19,9 @@ import (
 // evidenceTestLimit is the evidence size limit of the test servers.
 const evidenceTestLimit = 64 << 10
 
-// uploadEvidence posts a multipart evidence form; file may be nil for text evidence.
-func uploadEvidence(t *testing.T, c apitest.Client, path, title, note, fileName string, file []byte) apitest.Response {
+// uploadEvidence posts a multipart evidence form; file may be nil for text
+// evidence; header holds extra header names and values.
+func uploadEvidence(t *testing.T, c apitest.Client, path, title, note, fileName string, file []byte, header ...string) apitest.Response {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -39,6 +40,9 @@ func uploadEvidence(t *testing.T, c apitest.Client, path, title, note, fileName 
 	req, _ := http.NewRequest("POST", c.BaseURL+path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+c.Token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -140,6 +144,49 @@ func TestEvidence(t *testing.T) {
 	if len(items.Items) != 1 {
 		t.Fatalf("after the refusals %d evidence rows, want 1: nothing half-stored", len(items.Items))
 	}
+
+	t.Run("RetryWithSameKey", func(t *testing.T) {
+		// A retry (the answer was lost) with the same Idempotency-Key
+		// answers the first upload's evidence and adds no row; another key,
+		// or the same key of another user, is another upload.
+		count := func() int {
+			var items struct {
+				Items []domain.Evidence `json:"items"`
+			}
+			fa.Must(t, 200, "GET", pp+"/evidence", nil).Decode(t, &items)
+			return len(items.Items)
+		}
+		before := count()
+		var first, again, other, byOther domain.Evidence
+		up := func(c apitest.Client, key string, into *domain.Evidence) {
+			t.Helper()
+			r := uploadEvidence(t, c, pp+"/measures/1/evidence", "会议纪要", "", "纪要.pdf", pdf, "Idempotency-Key", key)
+			if r.Status != 201 {
+				t.Fatalf("upload with key %s: %d %s", key, r.Status, r.Body)
+			}
+			r.Decode(t, into)
+		}
+		up(fa, "upload-1", &first)
+		up(fa, "upload-1", &again)
+		if again != first {
+			t.Fatalf("the retry answered %+v, want the first upload %+v", again, first)
+		}
+		if n := count(); n != before+1 {
+			t.Fatalf("%d evidence rows after an upload and its retry, want %d", n, before+1)
+		}
+		up(fa, "upload-2", &other)
+		up(fa2, "upload-1", &byOther)
+		if other.ID == first.ID || byOther.ID == first.ID || other.ID == byOther.ID {
+			t.Fatalf("ids %d, %d, %d: want three uploads", first.ID, other.ID, byOther.ID)
+		}
+		if n := count(); n != before+3 {
+			t.Fatalf("%d evidence rows, want %d", n, before+3)
+		}
+		// Out of the way of the closure review below.
+		fa.Must(t, 200, "POST", "/api/v1/evidence/"+id(first.ID)+"/withdraw", nil)
+		fa.Must(t, 200, "POST", "/api/v1/evidence/"+id(other.ID)+"/withdraw", nil)
+		fa2.Must(t, 200, "POST", "/api/v1/evidence/"+id(byOther.ID)+"/withdraw", nil)
+	})
 
 	t.Run("FieldsInAnyOrder", func(t *testing.T) {
 		// Some HTTP clients send the file part before the title.

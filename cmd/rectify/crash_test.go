@@ -65,6 +65,10 @@ type crashLedger struct {
 	urges    map[crashReq]bool
 	retried  int // requests that needed more than one attempt
 	attempts int
+	// unavailable counts the answers 503 with Retry-After; failures the
+	// other 5xx answers and transport errors.
+	unavailable int
+	failures    int
 }
 
 // crashReq names one request: request IDs are scoped to a problem.
@@ -121,8 +125,14 @@ func (l *crashLedger) send(u crashUser, problemID int64, action domain.Action, p
 			return r, false
 		case err != nil:
 			last = err.Error()
+			l.failures++
 		default:
 			last = fmt.Sprintf("%d %s", r.Status, r.Body)
+			if r.Status == http.StatusServiceUnavailable && r.Header.Get("Retry-After") != "" {
+				l.unavailable++
+			} else {
+				l.failures++
+			}
 		}
 		if time.Now().After(deadline) {
 			l.unresolved[rid] = fmt.Sprintf("POST %s after %d attempts: %s", path, attempt, last)
@@ -170,8 +180,55 @@ func TestCrashUnderLoad(t *testing.T) {
 	dataDir := t.TempDir()
 	proc := startServe(t, dataDir, "127.0.0.1:0", env...)
 	addr := proc.addr
-	httpClient := &http.Client{Timeout: 30 * time.Second}
-	base := apitest.Client{BaseURL: "http://" + addr, HTTP: httpClient}
+	crashLoad(t, crashRun{
+		began: began, seed: seed, rng: rng, kills: kills, baseURL: "http://" + addr, smtp: smtpSrv, hook: hook,
+		disrupt: func(_ int, downAtLeastUntil time.Time) string {
+			proc.kill()
+			if extra := rng.IntN(400); extra > 0 {
+				time.Sleep(time.Duration(extra) * time.Millisecond)
+			}
+			time.Sleep(time.Until(downAtLeastUntil))
+			proc = startServe(t, dataDir, addr, env...)
+			return "rectify serve"
+		},
+		logs: func() []string {
+			logs, _ := filepath.Glob(filepath.Join(dataDir, "serve-*.log"))
+			return logs
+		},
+	})
+}
+
+// crashRun is one run of the crash test's load against a shape of
+// processes.
+type crashRun struct {
+	began time.Time
+	seed  uint64
+	rng   *rand.Rand
+	kills int
+	// baseURL is where clients send requests.
+	baseURL string
+	smtp    *notifytest.SMTPServer
+	hook    *notifytest.WebhookReceiver
+	// disrupt SIGKILLs a process (the k-th kill), keeps it down at least
+	// until downAtLeastUntil, starts it again and returns once it answers,
+	// naming what it killed.
+	disrupt func(k int, downAtLeastUntil time.Time) string
+	// logs lists the processes' log files.
+	logs func() []string
+	// during runs beside the load (nil: nothing), with the admin's client;
+	// the load stops when it returns and the kills are done.
+	during func(admin apitest.Client)
+}
+
+// crashLoad runs the load of sign-offs and reminders with run.kills
+// disruptions, then checks every acknowledged action exactly once, seqs
+// contiguous, every reminder once per channel, the audit chain, and that no
+// problem is stuck.
+func crashLoad(t *testing.T, run crashRun) crashSummary {
+	began, seed, rng, kills, smtpSrv, hook := run.began, run.seed, run.rng, run.kills, run.smtp, run.hook
+	// Longer than an action waits for Temporal (30 s) before answering 503.
+	httpClient := &http.Client{Timeout: 45 * time.Second}
+	base := apitest.Client{BaseURL: run.baseURL, HTTP: httpClient}
 	ledger := newCrashLedger()
 
 	// Accounts, campaign and problems.
@@ -322,14 +379,13 @@ func TestCrashUnderLoad(t *testing.T) {
 	}
 	killAndRestart := func(downAtLeastUntil time.Time) {
 		killed := time.Now()
-		proc.kill()
-		if extra := rng.IntN(400); extra > 0 {
-			time.Sleep(time.Duration(extra) * time.Millisecond)
-		}
-		time.Sleep(time.Until(downAtLeastUntil))
-		proc = startServe(t, dataDir, addr, env...)
+		what := run.disrupt(len(down), downAtLeastUntil)
 		down = append(down, crashInterval{killed, time.Now()})
-		t.Logf("kill %d at +%v: down for %v", len(down), killed.Sub(began).Round(time.Millisecond), time.Since(killed).Round(time.Millisecond))
+		t.Logf("kill %d at +%v: %s down for %v", len(down), killed.Sub(began).Round(time.Millisecond), what, time.Since(killed).Round(time.Millisecond))
+	}
+	var extra sync.WaitGroup
+	if run.during != nil {
+		extra.Go(func() { run.during(admin.c) })
 	}
 	loadStart := time.Now()
 	for k := range kills {
@@ -353,6 +409,7 @@ func TestCrashUnderLoad(t *testing.T) {
 	// A little more load on the last process, then the clients finish
 	// what they have in flight.
 	time.Sleep(time.Duration(1000+rng.IntN(1000)) * time.Millisecond)
+	extra.Wait()
 	close(stop)
 	wg.Wait()
 	loadTime := time.Since(loadStart)
@@ -369,6 +426,7 @@ func TestCrashUnderLoad(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
+	t.Logf("%d answers 503 with Retry-After, %d other failed attempts (both retried)", ledger.unavailable, ledger.failures)
 
 	// The event logs: every acknowledged action exactly once, nothing that
 	// was not sent, seqs 1..version.
@@ -623,8 +681,7 @@ func TestCrashUnderLoad(t *testing.T) {
 	// How often a kill fell between a store write and the end of its
 	// workflow task, so that the workflow adopted the write (workflows/adopt).
 	adopted := 0
-	logs, _ := filepath.Glob(filepath.Join(dataDir, "serve-*.log"))
-	for _, name := range logs {
+	for _, name := range run.logs() {
 		out, _ := os.ReadFile(name)
 		adopted += strings.Count(string(out), "adopting transitions recorded by a lost workflow task")
 	}
@@ -632,6 +689,15 @@ func TestCrashUnderLoad(t *testing.T) {
 		seed, len(down), downCloses, upCloses, len(ledger.acked), ledger.retried, ledger.attempts, adopted, totalEvents,
 		len(inboxes), len(smtpSrv.Messages()), len(hook.Hooks()), resent, loadTime.Round(time.Millisecond),
 		settled.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
+	return crashSummary{acked: len(ledger.acked), retried: ledger.retried, unavailable: ledger.unavailable, failures: ledger.failures}
+}
+
+// crashSummary is what a run of the load saw.
+type crashSummary struct {
+	acked, retried int
+	// unavailable counts answers 503 with Retry-After, failures other
+	// 5xx answers and transport errors (both retried).
+	unavailable, failures int
 }
 
 // crashResent reports whether a send at first, then again at second, is the

@@ -22,6 +22,9 @@ type EvidenceUpload struct {
 	// FileName and Body are empty for text-only evidence.
 	FileName string
 	Body     io.Reader
+	// RequestKey, when set, de-duplicates the upload across replicas: a
+	// retry with the same key returns the evidence the first made.
+	RequestKey string
 }
 
 // evidenceUploader checks that u may add evidence to the measure: a user of
@@ -67,8 +70,8 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		if note == "" {
 			return domain.Evidence{}, domain.Errorf(domain.EInvalid, "text evidence needs a note (or attach a file)").WithKey("evidence_note_required").WithField("note")
 		}
-		saved, err := s.store.CreateEvidence(ctx, ev)
-		if err == nil {
+		saved, recorded, err := s.createEvidence(ctx, ev, in.RequestKey)
+		if recorded {
 			s.recomputeFlags(ctx, saved.ProblemID)
 		}
 		return saved, err
@@ -109,18 +112,29 @@ func (s *Service) AddEvidence(ctx context.Context, u domain.User, in EvidenceUpl
 		return domain.Evidence{}, err
 	}
 	ev.SHA256, ev.Size = sha, n
-	saved, err := s.store.CreateEvidence(ctx, ev)
-	if err == nil {
+	saved, recorded, err := s.createEvidence(ctx, ev, in.RequestKey)
+	if recorded {
 		s.Metrics.AddEvidenceBytes(n)
 		s.recomputeFlags(ctx, saved.ProblemID)
 	}
-	if err != nil && created {
-		// Nothing half-stored: the record failed, so the new file goes too.
+	if created && (err != nil || saved.SHA256 != sha) {
+		// Nothing half-stored: the record failed (or a retry answered an
+		// earlier upload with other content), so the new file goes too.
 		if rmErr := s.Blobs.Remove(ctx, sha); rmErr != nil {
 			s.Logger.Warn("remove orphan blob", slog.String("sha256", sha), slog.Any("error", rmErr))
 		}
 	}
 	return saved, err
+}
+
+// createEvidence records ev, once per key when key is set; recorded says
+// whether a row was written now.
+func (s *Service) createEvidence(ctx context.Context, ev domain.Evidence, key string) (domain.Evidence, bool, error) {
+	if key == "" {
+		saved, err := s.store.CreateEvidence(ctx, ev)
+		return saved, err == nil, err
+	}
+	return s.store.CreateEvidenceOnce(ctx, ev, key)
 }
 
 // OpenEvidence returns evidence the user may see and its content (nil for

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/rectify/rectify/internal/domain"
 )
@@ -47,13 +51,63 @@ func (outcomeRow) TableName() string { return "outcomes" }
 
 // CreateEvidence records an uploaded file's or a text's metadata.
 func (s *Store) CreateEvidence(ctx context.Context, e domain.Evidence) (domain.Evidence, error) {
-	row := evidenceRow{
-		ProblemID: e.ProblemID, MeasureID: e.MeasureID, Title: e.Title, Note: e.Note, SHA256: e.SHA256,
-		OriginalName: e.OriginalName, Size: e.Size, ContentType: e.ContentType, UploadedBy: e.UploadedBy,
-		UploaderName: e.UploaderName, UnitID: e.UnitID, CreatedAt: s.Now().UTC(),
-	}
+	row := newEvidenceRow(e, s.Now())
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return domain.Evidence{}, err
+	}
+	return row.toDomain(), nil
+}
+
+func newEvidenceRow(e domain.Evidence, now time.Time) evidenceRow {
+	return evidenceRow{
+		ProblemID: e.ProblemID, MeasureID: e.MeasureID, Title: e.Title, Note: e.Note, SHA256: e.SHA256,
+		OriginalName: e.OriginalName, Size: e.Size, ContentType: e.ContentType, UploadedBy: e.UploadedBy,
+		UploaderName: e.UploaderName, UnitID: e.UnitID, CreatedAt: now.UTC(),
+	}
+}
+
+// CreateEvidenceOnce records e under an idempotency key: the first use of
+// key within IdempotencyWindow creates it (created true), a later one
+// returns the evidence the first made. The key and the row are written in
+// one transaction, so a process killed between them leaves neither and a
+// retry creates the evidence.
+func (s *Store) CreateEvidenceOnce(ctx context.Context, e domain.Evidence, key string) (saved domain.Evidence, created bool, err error) {
+	now := s.Now()
+	if err := sweepIdempotencyKeys(s.db.WithContext(ctx), now); err != nil {
+		return domain.Evidence{}, false, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		first, err := claimIdempotencyKey(tx, key, now)
+		if err != nil {
+			return err
+		}
+		if !first {
+			saved, err = evidenceOfKey(tx, key)
+			return err
+		}
+		row := newEvidenceRow(e, now)
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		saved, created = row.toDomain(), true
+		return tx.Model(&idempotencyRow{}).Where("key = ?", key).Update("result", "evidence:"+strconv.FormatInt(row.ID, 10)).Error
+	})
+	return saved, created, err
+}
+
+// evidenceOfKey returns the evidence the first use of key made.
+func evidenceOfKey(tx *gorm.DB, key string) (domain.Evidence, error) {
+	var use idempotencyRow
+	if err := tx.Where("key = ?", key).Take(&use).Error; err != nil {
+		return domain.Evidence{}, err
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(use.Result, "evidence:"), 10, 64)
+	if err != nil || !strings.HasPrefix(use.Result, "evidence:") {
+		return domain.Evidence{}, domain.Errorf(domain.EConflict, "the Idempotency-Key was used for another request").WithKey("idempotency_key_reused")
+	}
+	var row evidenceRow
+	if err := tx.Take(&row, id).Error; err != nil {
+		return domain.Evidence{}, notFound(err, "evidence %d not found", id)
 	}
 	return row.toDomain(), nil
 }

@@ -16,6 +16,9 @@ import (
 type idempotencyRow struct {
 	Key       string    `gorm:"primaryKey;size:200"`
 	CreatedAt time.Time `gorm:"not null;index"`
+	// Result names what the first use made (e.g. "evidence:42"), for
+	// requests whose retry answers it again; empty for the others.
+	Result string `gorm:"size:200;not null;default:''"`
 }
 
 func (idempotencyRow) TableName() string { return "idempotency_keys" }
@@ -43,9 +46,20 @@ const IdempotencyWindow = 24 * time.Hour
 // exactly one is first. Keys older than the window are swept as it goes.
 func (s *Store) FirstUse(ctx context.Context, key string, now time.Time) (bool, error) {
 	db := s.db.WithContext(ctx)
-	if err := db.Where("created_at < ?", now.Add(-IdempotencyWindow).UTC()).Delete(&idempotencyRow{}).Error; err != nil {
+	if err := sweepIdempotencyKeys(db, now); err != nil {
 		return false, err
 	}
+	return claimIdempotencyKey(db, key, now)
+}
+
+func sweepIdempotencyKeys(db *gorm.DB, now time.Time) error {
+	return db.Where("created_at < ?", now.Add(-IdempotencyWindow).UTC()).Delete(&idempotencyRow{}).Error
+}
+
+// claimIdempotencyKey records key, reporting whether it was new. Of two
+// transactions claiming one key on PostgreSQL the second waits for the
+// first and is told the key was taken once the first commits.
+func claimIdempotencyKey(db *gorm.DB, key string, now time.Time) (bool, error) {
 	res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&idempotencyRow{Key: key, CreatedAt: now.UTC()})
 	return res.RowsAffected == 1, res.Error
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rectify/rectify/internal/domain"
 	"github.com/rectify/rectify/internal/store"
 	"github.com/rectify/rectify/internal/store/storetest"
 )
@@ -49,6 +50,50 @@ func TestSharedState(t *testing.T) {
 			// A day later the key is swept and may be used again.
 			if first, err := s.FirstUse(ctx, "u1:trigger:1:abc", now.Add(store.IdempotencyWindow+time.Minute)); err != nil || !first {
 				t.Fatalf("a day later: first=%v %v", first, err)
+			}
+		})
+
+		t.Run("evidence is recorded once per key, across concurrent uses", func(t *testing.T) {
+			ev := domain.Evidence{ProblemID: 1, MeasureID: 1, Title: "制度文件", Note: "已印发", UploadedBy: 7, UploaderName: "fa"}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			created, ids := 0, map[int64]bool{}
+			for range 8 {
+				wg.Go(func() {
+					saved, first, err := s.CreateEvidenceOnce(ctx, ev, "api:u7:evidence:1:1:up-1")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					ids[saved.ID] = true
+					if first {
+						created++
+					}
+				})
+			}
+			wg.Wait()
+			if created != 1 || len(ids) != 1 {
+				t.Fatalf("%d created, answered ids %v; want 1 created and one id", created, ids)
+			}
+			rows, err := s.ListEvidence(ctx, 1)
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("%d evidence rows (%v), want 1", len(rows), err)
+			}
+			if _, first, err := s.CreateEvidenceOnce(ctx, ev, "api:u7:evidence:1:1:up-2"); err != nil || !first {
+				t.Fatalf("another key: first=%v %v", first, err)
+			}
+		})
+
+		t.Run("a key used by another kind of request is refused for evidence", func(t *testing.T) {
+			// Now, not the fixed clock: the evidence use sweeps by the store's clock.
+			if _, err := s.FirstUse(ctx, "api:u7:evidence:1:1:other", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := s.CreateEvidenceOnce(ctx, domain.Evidence{ProblemID: 1, MeasureID: 1, Title: "x", UploadedBy: 7, UploaderName: "fa"}, "api:u7:evidence:1:1:other")
+			if domain.ErrorCode(err) != domain.EConflict {
+				t.Fatalf("got %v, want a conflict", err)
 			}
 		})
 

@@ -1,0 +1,5 @@
+-- What a de-duplicated request made (issue 19), so that its retry answers
+-- the same thing: e.g. "evidence:42" for an API evidence upload.
+
+-- +goose Up
+ALTER TABLE `idempotency_keys` ADD COLUMN `result` text NOT NULL DEFAULT "";
