@@ -28,6 +28,11 @@ const (
 	NoticeForecastLate NoticeKind = "forecast_late"
 )
 
+// SentOut reports whether notices of kind also go out by email and webhook.
+// An early warning written where a progress report is stored
+// (forecast_late) stays in the inbox: the workflow schedules the sends.
+func (k NoticeKind) SentOut() bool { return k != NoticeForecastLate }
+
 // Audience says who receives a notice.
 type Audience struct {
 	// UnitID: every user of this unit.
