@@ -166,6 +166,9 @@ func TestWorkbenchInBrowser(t *testing.T) {
 			t.Errorf("办理记录 lacks %q:\n%s", want, records)
 		}
 	}
+	if strings.Contains(records, "stage.") {
+		t.Errorf("办理记录 shows an untranslated stage:\n%s", records)
+	}
 	if strings.Contains(records, "super ·") || strings.Contains(records, "ua ·") {
 		t.Errorf("办理记录 names logins:\n%s", records)
 	}
