@@ -60,7 +60,8 @@ func runBareTimers(ctx context.Context, tc client.Client, first time.Time, offse
 	run := hex.EncodeToString(suffix)
 	queue := "rectify-bench-bare-" + run
 	b := &bareTimers{fired: map[string]time.Time{}}
-	w := worker.New(tc, queue, worker.Options{})
+	// The options of the cluster's workers (internal/app workerOptions).
+	w := worker.New(tc, queue, worker.Options{StickyScheduleToStartTimeout: time.Second})
 	w.RegisterWorkflowWithOptions(bareTimerWorkflow, workflow.RegisterOptions{Name: bareTimerWorkflowName})
 	w.RegisterActivityWithOptions(b.fire, activity.RegisterOptions{Name: bareTimerActivityName})
 	if err := w.Start(); err != nil {
