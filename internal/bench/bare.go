@@ -60,8 +60,9 @@ func runBareTimers(ctx context.Context, tc client.Client, first time.Time, offse
 	run := hex.EncodeToString(suffix)
 	queue := "rectify-bench-bare-" + run
 	b := &bareTimers{fired: map[string]time.Time{}}
-	// The options of the cluster's workers (internal/app workerOptions).
-	w := worker.New(tc, queue, worker.Options{StickyScheduleToStartTimeout: time.Second})
+	// The options of the cluster's workers (internal/app workerOptions),
+	// with as many workflow-task pollers as its two workers have together.
+	w := worker.New(tc, queue, worker.Options{StickyScheduleToStartTimeout: time.Second, MaxConcurrentWorkflowTaskPollers: 4})
 	w.RegisterWorkflowWithOptions(bareTimerWorkflow, workflow.RegisterOptions{Name: bareTimerWorkflowName})
 	w.RegisterActivityWithOptions(b.fire, activity.RegisterOptions{Name: bareTimerActivityName})
 	if err := w.Start(); err != nil {
