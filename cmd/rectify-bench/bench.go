@@ -51,6 +51,9 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	keep := fs.Bool("keep", false, "keep each run's data directory and database, and print where they are")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	workflowCache := fs.Int("workflow-cache", 0, "open workflows kept in memory by the worker and the embedded server (default RECTIFY_WORKFLOW_CACHE, 1000), to measure memory against replays")
+	temporalAddr := fs.String("temporal", "", "run on a cluster (deploy/local/up): its Temporal frontend HOST:PORT; the raw baselines go to it, the cluster's workers run the workflows (sign-off and reminders only)")
+	apiURL := fs.String("api", "", "with --temporal: the cluster's HTTP front (e.g. http://127.0.0.1:17080, nginx) for the sign-off's HTTP side")
+	clusterDB := fs.String("cluster-database", "", "with --temporal: the cluster's Rectify database (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/rectify_local)")
 	memProfile := fs.String("memprofile", "", "RSS: write a heap profile of the loaded process to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: rectify-bench [--all] [--signoff] [--bulk N] [--reads N] [--reminders N] [--rss N] [flags]  (see BENCHMARKS.md)")
@@ -84,8 +87,24 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	if !*signoff && *bulk == 0 && *reads == 0 && *reminders == 0 && *rss == 0 {
 		*signoff = true
 	}
-	if cfg.TemporalAddress != "" {
-		return errors.New("bench: the benchmarks run the all-in-one process with its embedded Temporal server; unset TEMPORAL_ADDRESS")
+	if cfg.TemporalAddress != "" && *temporalAddr == "" {
+		return errors.New("bench: the benchmarks run the all-in-one process with its embedded Temporal server; unset TEMPORAL_ADDRESS (or name a cluster with --temporal)")
+	}
+	cluster := *temporalAddr != ""
+	if cluster {
+		if *apiURL == "" {
+			return commandLineError{errors.New("bench: --temporal needs --api, the cluster's HTTP front")}
+		}
+		if *bulk > 0 || *reads > 0 || *rss > 0 {
+			return commandLineError{errors.New("bench: on a cluster only the sign-off and --reminders run")}
+		}
+		if *clusterDB == "" {
+			*clusterDB = cfg.DatabaseURL
+		}
+		if *clusterDB == "" {
+			*clusterDB = "postgres://postgres@127.0.0.1:5432/rectify_local?sslmode=disable"
+		}
+		*stores = bench.StoreCluster
 	}
 	storeList := *stores
 	if storeList == "" {
@@ -127,7 +146,7 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 	var runs []benchmark
 	if *signoff {
 		runs = append(runs, benchmark{"sign-off", "", func(c config.Config) error {
-			return bench.Run(ctx, bench.Options{Config: c, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, Out: stdout})
+			return bench.Run(ctx, bench.Options{Config: c, Levels: lv, Segment: *segment, Rounds: *rounds, Problems: *problems, Cold: *cold, API: *apiURL, Out: stdout})
 		}})
 	}
 	if *bulk > 0 {
@@ -156,7 +175,13 @@ func runBench(ctx context.Context, cfg *config.Config, fs *flag.FlagSet, args []
 			if dir != "" {
 				dir = filepath.Join(dir, strings.TrimSpace(store))
 			}
-			if err := runOn(ctx, *cfg, strings.TrimSpace(store), server, *keep, dir, r.name, r.run, stdout); err != nil {
+			var err error
+			if cluster {
+				err = runOnCluster(ctx, *cfg, *temporalAddr, *clusterDB, r.name, r.run, stdout)
+			} else {
+				err = runOn(ctx, *cfg, strings.TrimSpace(store), server, *keep, dir, r.name, r.run, stdout)
+			}
+			if err != nil {
 				return fmt.Errorf("bench %s on %s: %w", r.name, store, err)
 			}
 		}
@@ -174,6 +199,22 @@ func runOn(ctx context.Context, cfg config.Config, store, server string, keep bo
 	fmt.Fprintf(stdout, "\n=== %s — %s, temporal embedded (SQLite file), %s\n", name, t.Describe(), started.UTC().Format(time.RFC3339))
 	err = run(t.Config)
 	fmt.Fprintf(stdout, "=== %s on %s took %s\n", name, store, time.Since(started).Round(time.Second))
+	if closeErr := t.Close(stdout); err == nil {
+		err = closeErr
+	}
+	return err
+}
+
+// runOnCluster runs one benchmark against a running cluster.
+func runOnCluster(ctx context.Context, cfg config.Config, temporalAddr, databaseURL, name string, run func(config.Config) error, stdout io.Writer) error {
+	t, err := bench.NewClusterTarget(cfg, temporalAddr, databaseURL)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	fmt.Fprintf(stdout, "\n=== %s — %s, %s\n", name, t.Describe(), started.UTC().Format(time.RFC3339))
+	err = run(t.Config)
+	fmt.Fprintf(stdout, "=== %s on the cluster took %s\n", name, time.Since(started).Round(time.Second))
 	if closeErr := t.Close(stdout); err == nil {
 		err = closeErr
 	}

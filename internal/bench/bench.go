@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,7 +39,10 @@ type Options struct {
 	Problems int
 	// Cold is how many freshly started problems get an immediate Update.
 	Cold int
-	Out  io.Writer
+	// API is the base URL the HTTP side is sent to (e.g. a cluster's nginx,
+	// http://127.0.0.1:17080); empty for this process's own HTTP server.
+	API string
+	Out io.Writer
 }
 
 // Result is one measured segment.
@@ -63,6 +67,10 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer a.Close(context.Background())
 	b := &bench{svc: a, base: "http://" + a.Addr() + "/api/v1", out: opts.Out}
+	if opts.API != "" {
+		b.base = strings.TrimRight(opts.API, "/") + "/api/v1"
+	}
+	fmt.Fprintf(b.out, "HTTP side: %s\n", b.base)
 	fmt.Fprintf(b.out, "preparing %d problems in execute…\n", opts.Problems)
 	if err := b.prepare(ctx, opts.Problems); err != nil {
 		return err
@@ -121,6 +129,8 @@ type bench struct {
 	unitID   int64
 	campaign int64
 	seq      atomic.Int64
+	// lastLags are the reminder lags of the last batch measured.
+	lastLags []time.Duration
 }
 
 // prepare makes the bench unit and users, a new campaign, and n problems

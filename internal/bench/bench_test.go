@@ -110,6 +110,31 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("the restart batch's windows closed before the stop:\n%s", out)
 		}
 	})
+	t.Run("bare timers", func(t *testing.T) {
+		// The cluster's reminder baseline, here on the embedded server: every
+		// timer fires its local activity once, none before its instant.
+		onTarget(t, StoreSQLite, func(ctx context.Context, cfg config.Config, out *bytes.Buffer) error {
+			a, err := startApp(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer a.Close(context.Background())
+			offsets := []time.Duration{0, 100 * time.Millisecond, 300 * time.Millisecond, time.Second}
+			lags, missing, err := runBareTimers(ctx, a.Service().Temporal, time.Now().Add(3*time.Second), offsets, 30*time.Second)
+			if err != nil {
+				return err
+			}
+			if missing != 0 || len(lags) != len(offsets) {
+				t.Errorf("fired %d of %d (missing %d)", len(lags), len(offsets), missing)
+			}
+			for _, lag := range lags {
+				if lag < 0 {
+					t.Errorf("a timer fired %s before its instant", -lag)
+				}
+			}
+			return nil
+		})
+	})
 	t.Run("rss", func(t *testing.T) {
 		out := onTarget(t, StoreSQLite, func(ctx context.Context, cfg config.Config, out *bytes.Buffer) error {
 			return RunRSS(ctx, RSSOptions{Config: cfg, Problems: 20, Batch: 10, Settle: 100 * time.Millisecond, Out: out})

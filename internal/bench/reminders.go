@@ -72,6 +72,7 @@ func RunReminders(ctx context.Context, opts ReminderOptions) error {
 		a.Close(context.Background())
 		return err
 	}
+	b.lastLags = lags
 	verdict := "met"
 	if missing > 0 || percentile(lags, 95) > opts.Target {
 		verdict = "MISSED"
@@ -82,6 +83,10 @@ func RunReminders(ctx context.Context, opts ReminderOptions) error {
 	fmt.Fprintf(opts.Out, "%-22s | %9s %9s %9s | %7d %10d | %s\n", "running process",
 		ms(percentile(lags, 50)), ms(percentile(lags, 95)), ms(percentile(lags, 100)), missing, dups, verdict)
 
+	if !opts.Config.EmbeddedTemporal() {
+		defer a.Close(context.Background())
+		return b.bareBaseline(ctx, live, opts)
+	}
 	restartBatch, err := b.closeWindows(ctx, opts.Measures, opts.AckWindow)
 	if err != nil {
 		a.Close(context.Background())
@@ -232,4 +237,28 @@ func sub(ds []time.Duration, d time.Duration) []time.Duration {
 		out[i] = v - d
 	}
 	return out
+}
+
+// bareBaseline is the reminder lag's baseline on a cluster, from the same
+// run and server: as many bare workflows (a timer, then a local activity;
+// their worker in this process) whose instants are spread as the batch's
+// windows closed, the first an acknowledgement window from now. On a
+// cluster the restart row is left out: its processes are the cluster's.
+func (b *bench) bareBaseline(ctx context.Context, live map[int64]time.Time, opts ReminderOptions) error {
+	first := earliest(live)
+	offsets := make([]time.Duration, 0, len(live))
+	for _, t := range live {
+		offsets = append(offsets, t.Sub(first))
+	}
+	lags, missing, err := runBareTimers(ctx, b.svc.Service().Temporal, time.Now().Add(opts.AckWindow), offsets, reminderWait(len(offsets)))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Out, "%-22s | %9s %9s %9s | %7d %10s | (same instants' spread, same server)\n", "bare engine (baseline)",
+		ms(percentile(lags, 50)), ms(percentile(lags, 95)), ms(percentile(lags, 100)), missing, "-")
+	if p := percentile(lags, 95); p > 0 {
+		fmt.Fprintf(opts.Out, "ratio to the bare engine: p50 %.2f, p95 %.2f\n",
+			float64(percentile(b.lastLags, 50))/float64(percentile(lags, 50)), float64(percentile(b.lastLags, 95))/float64(p))
+	}
+	return nil
 }

@@ -118,8 +118,35 @@ func NewTarget(ctx context.Context, base config.Config, store, server string, ke
 	return t, nil
 }
 
+// StoreCluster names an external target: a Temporal cluster and its
+// Rectify database, run by other processes (deploy/local/up).
+const StoreCluster = "cluster"
+
+// NewClusterTarget makes a target on a running cluster: the Temporal
+// server at temporalAddress and Rectify's database at databaseURL, which
+// the cluster's workers and API replicas share. Only a temporary data
+// directory is the run's own; the cluster's data is left as it is (each
+// run makes its own campaign, users are found or made once).
+func NewClusterTarget(base config.Config, temporalAddress, databaseURL string) (*Target, error) {
+	if !strings.HasPrefix(databaseURL, "postgres") {
+		return nil, fmt.Errorf("bench: a cluster's database must be a postgres:// URL")
+	}
+	dir, err := os.MkdirTemp("", "rectify-bench-")
+	if err != nil {
+		return nil, err
+	}
+	t := &Target{Store: StoreCluster, Config: base}
+	t.Config.DataDir = dir
+	t.Config.TemporalAddress = temporalAddress
+	t.Config.DatabaseURL = databaseURL
+	return t, nil
+}
+
 // Describe names where the target keeps its data.
 func (t *Target) Describe() string {
+	if t.Store == StoreCluster {
+		return fmt.Sprintf("cluster: temporal %s, database %s", t.Config.TemporalAddress, config.MaskURL(t.Config.DatabaseURL))
+	}
 	if t.Database != "" {
 		return fmt.Sprintf("store postgres (database %s), data dir %s", t.Database, t.Config.DataDir)
 	}
@@ -164,11 +191,19 @@ func PostgresServer(databaseURL string) string {
 }
 
 // startApp runs the all-in-one process (HTTP, worker, embedded Temporal) on
-// cfg with the benchmark's admin password, on free ports, quietly.
+// cfg with the benchmark's admin password, on free ports, quietly. On a
+// cluster (cfg names a Temporal address) it runs as an API process only:
+// the cluster's workers run the workflows, and the benchmark uses this
+// process's service, store and Temporal client to prepare and to send the
+// raw baseline.
 func startApp(ctx context.Context, cfg config.Config) (*app.App, error) {
 	cfg.AdminPassword = password
 	cfg.Addr = "127.0.0.1:0"
 	cfg.TemporalPort = 0
+	mode := app.ModeAll
+	if !cfg.EmbeddedTemporal() {
+		mode = app.ModeAPI
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return app.Start(ctx, app.Options{Config: cfg, Mode: app.ModeAll, Logger: logger, Out: io.Discard})
+	return app.Start(ctx, app.Options{Config: cfg, Mode: mode, Logger: logger, Out: io.Discard})
 }
