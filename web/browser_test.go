@@ -186,11 +186,14 @@ var widths = []struct {
 // critical accessibility violation fails the test.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	for i, w := range widths {
-		if i > 0 {
-			if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
-				b.t.Fatalf("viewport %s: %v", w.name, err)
-			}
+	// The viewport the test is in (a phone test stays on a phone).
+	was, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]int64](`[window.innerWidth, window.innerHeight]`))
+	if err != nil || len(was) != 2 {
+		b.t.Fatalf("viewport before %s: %v", name, err)
+	}
+	for _, w := range widths {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(w.width, w.height)); err != nil {
+			b.t.Fatalf("viewport %s: %v", w.name, err)
 		}
 		b.accessible(name + " (" + w.name + ")")
 		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
@@ -201,7 +204,7 @@ func (b *browser) screenshot(name string) {
 			b.t.Fatal(err)
 		}
 	}
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(widths[0].width, widths[0].height)); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(was[0], was[1])); err != nil {
 		b.t.Fatalf("viewport: %v", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // formError is a refusal shown on a form (englishSentence: browser_test.go).
-var formError = regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`)
+var formError = regexp.MustCompile(`<p class="error" id="form-error" tabindex="-1">([^<]*)</p>`)
 
 // testRefusals posts the forms people get refused on and checks the page
 // says why in the page's language, naming measures and fields as the page
