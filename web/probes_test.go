@@ -65,8 +65,8 @@ func TestProbes(t *testing.T) {
 	t.Run("an unknown username costs as long as a wrong password", func(t *testing.T) {
 		ctx := context.Background()
 		// The fastest of four (five failures would lock the account): what a
-		// try costs at least, which a busy
-		// machine (another package's tests beside this one) cannot inflate.
+		// try costs at least, which a busy machine (another package's tests
+		// beside this one) cannot inflate.
 		fastest := func(try func(i int)) time.Duration {
 			var d []time.Duration
 			for i := range 4 {
