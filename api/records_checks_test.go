@@ -8,7 +8,7 @@ import (
 	"github.com/rectify/rectify/internal/store/storetest"
 )
 
-// TestRecordsChecks runs issue 18's checks on the embedded server: the
+// TestRecordsChecks runs the checks on the records on the embedded server: the
 // report checked against the records before publishing, the sample size
 // for a bound, a look-back sample weighted by risk with its assurance, and
 // a stalled measure forecast late with its one notice.
